@@ -1,0 +1,26 @@
+"""Preprocessing: decode -> clean -> split into sentences -> words."""
+
+from newsml.preprocess.clean import CleanOptions, CleanText, clean_text
+from newsml.preprocess.decode import DEFAULT_MAX_BYTES, decode_bytes, read_text
+from newsml.preprocess.document import Document, Sentence, build_document, parse_article
+from newsml.preprocess.sentences import split_sentences
+from newsml.preprocess.words import STOP_WORDS, Analyzer, stem, terms, tokenize
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "STOP_WORDS",
+    "Analyzer",
+    "CleanOptions",
+    "CleanText",
+    "Document",
+    "Sentence",
+    "build_document",
+    "clean_text",
+    "decode_bytes",
+    "parse_article",
+    "read_text",
+    "split_sentences",
+    "stem",
+    "terms",
+    "tokenize",
+]

@@ -1,0 +1,74 @@
+"""Split paragraphs into sentences with NLTK's Punkt, offline.
+
+Punkt runs with parameters written for this project (abbreviations and
+sentence starters below) instead of a downloaded model, so nothing is fetched
+at run time. Paragraph breaks are always sentence boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+# Lower-case, without the final period. Punkt treats a period after one of these
+# as part of the word unless the next word is a known sentence starter.
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms messrs mmes dr prof sr jr st rev hon pres gov sen rep reps amb
+    gen lt col maj capt cpt cmdr adm sgt cpl pvt brig lieut supt insp det cdr
+    jan feb mar apr jun jul aug sep sept oct nov dec tue tues thu thur thurs fri
+    co corp inc ltd plc bros llc llp cie assn dept univ inst natl intl govt
+    est approx vs v etc al ca cf ed eds fig figs vol vols pp para ch sec
+    ave blvd rd hwy mt ft ste
+    u.s u.s.a u.k u.n e.u u.a.e d.c p.m a.m e.g i.e n.y l.a s.a n.v a.g
+    ala ariz calif colo conn fla ga kan kans ky md mich minn mont neb nev okla
+    penn tenn tex va vt wis wyo
+    """.split()
+)
+
+# Words that, capitalised after an abbreviation, start a new sentence
+# ("... moved to the U.S. The deal ...").
+SENTENCE_STARTERS = frozenset(
+    """
+    the a an he she it they we i you this that these those there his her its
+    their our but and however meanwhile still yet so also in on at for after
+    before when while if although though as since last next earlier later
+    officials analysts police critics some many most others both neither
+    """.split()
+)
+
+_NUMBER_ABBREV = re.compile(r"\b(?:No|Nos|no|nos|Art|art)\.$")
+_STARTS_WITH_DIGIT = re.compile(r"^[\"'\u201c\u2018(]?\d")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    params.sent_starters = set(SENTENCE_STARTERS)
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences of one paragraph."""
+    spans = list(_tokenizer().span_tokenize(paragraph))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        # "No. 3", "Art. 9": a number abbreviation followed by a number.
+        if merged and _NUMBER_ABBREV.search(paragraph[merged[-1][0]:merged[-1][1]]) and \
+                _STARTS_WITH_DIGIT.match(paragraph[start:end]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; blank lines are hard boundaries."""
+    out = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = " ".join(paragraph.split())
+        out.extend(paragraph[s:e] for s, e in sentence_spans(paragraph))
+    return out

@@ -1,0 +1,129 @@
+"""Word tokens and index terms: lower-cased, stop words removed, stemmed.
+
+:func:`tokenize` gives NLTK's Treebank-style word tokens (no data files
+needed). :func:`terms` and :class:`Analyzer` give the index terms used for
+ranking and classification; by default they find words with a fast regular
+expression that agrees with NLTK's tokenizer on plain words at a fifteenth of
+the cost (``tokenizer="nltk"`` switches to NLTK's).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import NLTKWordTokenizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+#: scikit-learn's English stop-word list.
+STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
+
+_WORD_TOKENIZER = NLTKWordTokenizer()
+_STEMMER = SnowballStemmer("english")
+# A word: letters/digits, possibly joined by an inner apostrophe, hyphen or period
+# ("don't", "high-speed", "u.s").
+_TERM = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
+def tokenize(text: str) -> list[str]:
+    """NLTK Treebank-style word tokens of ``text`` (punctuation included)."""
+    return _WORD_TOKENIZER.tokenize(text)
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    """Snowball (Porter2) stem of a lower-case word."""
+    return _STEMMER.stem(word)
+
+
+def terms(
+    text: str,
+    *,
+    stem_words: bool = True,
+    stop_words: Iterable[str] | None = STOP_WORDS,
+    keep_numbers: bool = False,
+    tokenizer: str = "fast",
+) -> list[str]:
+    """Index terms of ``text``: lower-cased words, minus stop words, stemmed."""
+    stops = stop_words if isinstance(stop_words, (frozenset, set)) else frozenset(stop_words or ())
+    if tokenizer == "fast":
+        words = _TERM.findall(text.lower())
+    elif tokenizer == "nltk":
+        words = [w for w in tokenize(text.lower()) if _TERM.fullmatch(w)]
+    else:
+        raise ValueError(f"tokenizer must be 'fast' or 'nltk', got {tokenizer!r}")
+    out = []
+    for word in words:
+        word = _POSSESSIVE.sub("", word)
+        if len(word) < 2 or word in stops:
+            continue
+        if not keep_numbers and not any(ch.isalpha() for ch in word):
+            continue
+        out.append(stem(word) if stem_words else word)
+    return out
+
+
+class Analyzer:
+    """Callable text -> terms, for ``TfidfVectorizer(analyzer=Analyzer())``.
+
+    Parameters
+    ----------
+    stem_words : apply Snowball stemming.
+    stop_words : ``"english"`` (scikit-learn's list), ``None``, or a collection.
+    keep_numbers : keep tokens made only of digits.
+    tokenizer : ``"fast"`` (regular expression) or ``"nltk"``.
+    ngram_range : ``(min_n, max_n)`` of term n-grams to emit.
+    """
+
+    def __init__(
+        self,
+        stem_words: bool = True,
+        stop_words: str | Iterable[str] | None = "english",
+        keep_numbers: bool = False,
+        tokenizer: str = "fast",
+        ngram_range: tuple[int, int] = (1, 1),
+    ) -> None:
+        self.stem_words = stem_words
+        self.stop_words = stop_words
+        self.keep_numbers = keep_numbers
+        self.tokenizer = tokenizer
+        self.ngram_range = ngram_range
+        if tokenizer not in ("fast", "nltk"):
+            raise ValueError(f"tokenizer must be 'fast' or 'nltk', got {tokenizer!r}")
+        lo, hi = ngram_range
+        if not 1 <= lo <= hi:
+            raise ValueError(f"ngram_range must satisfy 1 <= min_n <= max_n, got {ngram_range!r}")
+        if stop_words == "english":
+            self._stops: frozenset[str] = STOP_WORDS
+        elif stop_words is None:
+            self._stops = frozenset()
+        elif isinstance(stop_words, str):
+            raise ValueError(f"stop_words must be 'english', None or a collection, got {stop_words!r}")
+        else:
+            self._stops = frozenset(stop_words)
+
+    def __call__(self, text: str) -> list[str]:
+        unigrams = terms(
+            text,
+            stem_words=self.stem_words,
+            stop_words=self._stops,
+            keep_numbers=self.keep_numbers,
+            tokenizer=self.tokenizer,
+        )
+        lo, hi = self.ngram_range
+        if (lo, hi) == (1, 1):
+            return unigrams
+        out = unigrams[:] if lo == 1 else []
+        for n in range(max(lo, 2), hi + 1):
+            out.extend(" ".join(unigrams[i:i + n]) for i in range(len(unigrams) - n + 1))
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"Analyzer(stem_words={self.stem_words!r}, stop_words={self.stop_words!r}, "
+            f"keep_numbers={self.keep_numbers!r}, tokenizer={self.tokenizer!r}, "
+            f"ngram_range={self.ngram_range!r})"
+        )
