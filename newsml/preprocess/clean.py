@@ -27,6 +27,10 @@ class CleanOptions:
     detect_title: bool = True
 
 
+#: The default options: every rule on.
+DEFAULT_OPTIONS = CleanOptions()
+
+
 class CleanText(NamedTuple):
     """An article after cleaning: its title (or ``None``) and body paragraphs."""
 
@@ -95,7 +99,7 @@ _HEADLINE_MAX_WORDS = 25
 _HEADLINE_MAX_CHARS = 250
 
 
-def clean_text(text: str, options: CleanOptions = CleanOptions()) -> CleanText:
+def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS) -> CleanText:
     """Split ``text`` into title and paragraphs, dropping scraped-page mess."""
     blocks = [b for b in _BLANK_LINES.split(text.strip()) if b.strip()]
     title = None
@@ -118,7 +122,7 @@ def clean_text(text: str, options: CleanOptions = CleanOptions()) -> CleanText:
     return CleanText(title, paragraphs)
 
 
-def looks_like_headline(line: str, rest: list[str], options: CleanOptions = CleanOptions()) -> bool:
+def looks_like_headline(line: str, rest: list[str], options: CleanOptions = DEFAULT_OPTIONS) -> bool:
     """Whether ``line`` reads as a headline above the body ``rest``."""
     line = line.strip()
     words = line.split()

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from newsml.errors import EmptyArticleError
-from newsml.preprocess.clean import CleanOptions, clean_text
+from newsml.preprocess.clean import DEFAULT_OPTIONS, CleanOptions, clean_text
 from newsml.preprocess.decode import DEFAULT_MAX_BYTES, decode_bytes, normalize_newlines, read_text
 from newsml.preprocess.sentences import sentence_spans
 from newsml.preprocess.words import tokenize
@@ -53,7 +53,7 @@ class Document:
 def parse_article(
     article: str | bytes | os.PathLike[str],
     *,
-    options: CleanOptions = CleanOptions(),
+    options: CleanOptions = DEFAULT_OPTIONS,
     source: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Document:
@@ -80,7 +80,7 @@ def parse_article(
     return build_document(text, options=options, source=source)
 
 
-def build_document(text: str, *, options: CleanOptions = CleanOptions(), source: str = "<text>") -> Document:
+def build_document(text: str, *, options: CleanOptions = DEFAULT_OPTIONS, source: str = "<text>") -> Document:
     """Build a :class:`Document` from decoded text."""
     title, paragraphs = clean_text(text, options)
     sentences: list[Sentence] = []
