@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,3 +120,170 @@ def load_bbc_summaries(root: str | os.PathLike[str], split: str | None = "test")
             )
         )
     return examples
+
+
+# ----------------------------------------------------------------- Reuters-21578
+_REUTERS_DOC = re.compile(r"<REUTERS(?P<attrs>[^>]*)>(?P<body>.*?)</REUTERS>", re.S)
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+_TOPICS = re.compile(r"<TOPICS>(.*?)</TOPICS>", re.S)
+_D = re.compile(r"<D>(.*?)</D>", re.S)
+_TITLE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
+_BODY = re.compile(r"<BODY>(.*?)</BODY>", re.S)
+_TEXT = re.compile(r"<TEXT[^>]*>(.*?)</TEXT>", re.S)
+_NUMERIC_ENTITY = re.compile(r"&#\d+;")
+
+
+def _reuters_text(raw: str) -> str:
+    return html.unescape(_NUMERIC_ENTITY.sub("", raw)).strip()
+
+
+def load_reuters(root: str | os.PathLike[str]) -> Corpus:
+    """Reuters-21578 ModApte split with the 90 categories found in both halves.
+
+    train = LEWISSPLIT="TRAIN" and TOPICS="YES", test = LEWISSPLIT="TEST" and
+    TOPICS="YES"; labels are restricted to categories with at least one train
+    and one test document, and documents left without a label are dropped.
+    Text is the title, a newline, and the body (the raw text for unprocessed
+    documents).
+    """
+    root = Path(root)
+    files = sorted(root.glob("reut2-*.sgm"))
+    if not files:
+        raise DataFormatError(f"{root}: no reut2-*.sgm files; not a Reuters-21578 folder")
+    train, test = [], []
+    for path in files:
+        data = path.read_bytes().decode("latin-1")
+        for match in _REUTERS_DOC.finditer(data):
+            attrs = dict(_ATTR.findall(match.group("attrs")))
+            if attrs.get("TOPICS") != "YES" or attrs.get("LEWISSPLIT") not in ("TRAIN", "TEST"):
+                continue
+            body = match.group("body")
+            topics_block = _TOPICS.search(body)
+            topics = _D.findall(topics_block.group(1)) if topics_block else []
+            title, text_body = _TITLE.search(body), _BODY.search(body)
+            if title or text_body:
+                parts = [_reuters_text(m.group(1)) for m in (title, text_body) if m]
+                text = "\n".join(parts)
+            else:
+                raw = _TEXT.search(body)
+                text = _reuters_text(raw.group(1)) if raw else ""
+            doc = (attrs.get("NEWID", ""), text, topics)
+            (train if attrs["LEWISSPLIT"] == "TRAIN" else test).append(doc)
+    train_cats = {t for _, _, ts in train for t in ts}
+    test_cats = {t for _, _, ts in test for t in ts}
+    keep = train_cats & test_cats
+
+    def restrict(docs):
+        out = [(i, t, sorted(set(ts) & keep)) for i, t, ts in docs]
+        return [d for d in out if d[2]]
+
+    train, test = restrict(train), restrict(test)
+    logger.info("Reuters ModApte: %d train, %d test, %d categories", len(train), len(test), len(keep))
+    return Corpus(
+        name="reuters21578-modapte",
+        texts=[t for _, t, _ in train],
+        labels=[ls for _, _, ls in train],
+        test_texts=[t for _, t, _ in test],
+        test_labels=[ls for _, _, ls in test],
+        ids=[i for i, _, _ in train],
+    )
+
+
+# ------------------------------------------------------------ JSONL, CSV, folders
+LABEL_SEPARATORS = re.compile(r"\s*[;,|]\s*")
+
+
+def _label_list(value: object, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in LABEL_SEPARATORS.split(value.strip()) if v]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value if v.strip()]
+    raise DataFormatError(f"{where}: labels must be a list of strings or a separated string")
+
+
+def load_jsonl(path: str | os.PathLike[str], text_field: str = "text", labels_field: str = "labels") -> Corpus:
+    """One JSON object per line with a text field and a labels field (list or "a;b")."""
+    path = Path(path)
+    texts, labels = [], []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{line_no}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataFormatError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
+            raise DataFormatError(f"{where}: needs a string field {text_field!r}")
+        texts.append(record[text_field])
+        labels.append(_label_list(record.get(labels_field), where))
+    return _checked(Corpus(name=path.stem, texts=texts, labels=labels), path)
+
+
+def load_csv(path: str | os.PathLike[str], text_field: str = "text", labels_field: str = "labels") -> Corpus:
+    """A CSV file with a header naming a text column and a labels column ("a;b")."""
+    path = Path(path)
+    csv.field_size_limit(50_000_000)
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {text_field, labels_field} - set(reader.fieldnames or [])
+        if missing:
+            raise DataFormatError(f"{path}: missing column(s) {sorted(missing)}; found {reader.fieldnames}")
+        texts, labels = [], []
+        for row_no, row in enumerate(reader, 2):
+            texts.append(row[text_field] or "")
+            labels.append(_label_list(row[labels_field], f"{path}:{row_no}"))
+    return _checked(Corpus(name=path.stem, texts=texts, labels=labels), path)
+
+
+def load_folder(root: str | os.PathLike[str]) -> Corpus:
+    """scikit-learn ``load_files`` layout: one sub-folder per label, one file per text.
+
+    A file whose bytes appear under several label folders is one text with all
+    those labels.
+    """
+    root = Path(root)
+    by_content: dict[bytes, list[str]] = {}
+    order: list[bytes] = []
+    for label_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for path in sorted(p for p in label_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            data = path.read_bytes()
+            if data not in by_content:
+                by_content[data] = []
+                order.append(data)
+            by_content[data].append(label_dir.name)
+    try:
+        texts = [decode_bytes(data, str(root)) for data in order]
+    except ValueError as exc:
+        raise DataFormatError(str(exc)) from None
+    return _checked(Corpus(name=root.name, texts=texts, labels=[by_content[d] for d in order]), root)
+
+
+def _checked(corpus: Corpus, where: Path) -> Corpus:
+    if not corpus.texts:
+        raise DataFormatError(f"{where}: no texts found")
+    return corpus
+
+
+def load_corpus(path: str | os.PathLike[str], text_field: str = "text", labels_field: str = "labels") -> Corpus:
+    """Load a labelled corpus, guessing the format from the path.
+
+    A folder with ``reut2-*.sgm`` files is Reuters-21578; another folder is the
+    one-folder-per-label layout; ``.jsonl``/``.json`` and ``.csv`` files are read
+    as such.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if any(path.glob("reut2-*.sgm")):
+            return load_reuters(path)
+        return load_folder(path)
+    if not path.exists():
+        raise DataFormatError(f"{path}: no such file or folder")
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return load_jsonl(path, text_field, labels_field)
+    if suffix in (".csv", ".tsv"):
+        return load_csv(path, text_field, labels_field)
+    raise DataFormatError(f"{path}: unknown corpus format (want a folder, .jsonl or .csv)")

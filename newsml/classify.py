@@ -1,0 +1,338 @@
+"""Multi-label topic classification: :class:`TopicClassifier`.
+
+One linear support-vector machine per topic on TF-IDF features from newsml's
+analyzer. Out-of-fold decision values from a stratified cross-validation on
+the training data give each topic a Platt-scaled probability and a decision
+threshold tuned for F1, so the test data is never used for tuning.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy import sparse
+from scipy.optimize import minimize
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from newsml.preprocess.words import Analyzer, terms
+
+logger = logging.getLogger(__name__)
+
+
+class TopicClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label topic classifier (TF-IDF + one-vs-rest linear SVM).
+
+    Parameters
+    ----------
+    C : inverse regularisation strength of each topic's linear SVM.
+    class_weight : ``"balanced"`` or ``None``, passed to each SVM.
+    ngram_range : word n-grams used as features (on stemmed terms).
+    min_df : minimum document frequency of a feature.
+    max_features : cap on the vocabulary size (``None`` for no cap).
+    cv : folds of the cross-validation that calibrates probabilities and
+        tunes thresholds.
+    min_topics : ``"auto"`` (return at least the most likely topic when every
+        training text has a topic), ``0`` (may return none) or ``1`` (always at
+        least one).
+    threshold : ``"cv"`` (per-topic thresholds tuned by cross-validation) or a
+        probability used for every topic.
+    random_state : seed of the fold split.
+    n_jobs : parallel jobs over topics (joblib threads; -1 for all cores).
+    """
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        class_weight: str | None = None,
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int = 2,
+        max_features: int | None = None,
+        cv: int = 3,
+        min_topics: str | int = "auto",
+        threshold: str | float = "cv",
+        random_state: int = 0,
+        n_jobs: int | None = -1,
+    ) -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.cv = cv
+        self.min_topics = min_topics
+        self.threshold = threshold
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, texts: Sequence[str], label_lists: Sequence[Iterable[str]]) -> TopicClassifier:
+        """Learn topics from ``texts`` and their label lists (possibly empty)."""
+        texts = _check_texts(texts, "texts")
+        label_lists = _check_label_lists(label_lists, len(texts))
+        self._check_params()
+        binarizer = MultiLabelBinarizer()
+        Y = binarizer.fit_transform(label_lists)
+        if Y.shape[1] == 0:
+            raise ValueError("label_lists holds no label at all: nothing to learn")
+        self.classes_ = binarizer.classes_
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer=Analyzer(ngram_range=tuple(self.ngram_range)),
+            sublinear_tf=True,
+            min_df=self.min_df,
+            max_features=self.max_features,
+            dtype=np.float32,
+        )
+        X = self.vectorizer_.fit_transform(texts)
+        n_folds = max(2, min(self.cv, len(texts)))
+        folds = _multilabel_folds(Y, n_folds, self.random_state)
+        logger.info(
+            "fitting %d topics on %d texts (%d features, %d folds)", Y.shape[1], len(texts), X.shape[1], n_folds
+        )
+        oof = np.zeros(Y.shape, dtype=float)
+        for k in range(n_folds):
+            test = folds == k
+            coefs, intercepts = self._fit_svms(X[~test], Y[~test])
+            oof[test] = X[test] @ coefs.T + intercepts
+        self.calibration_ = np.array([_platt(oof[:, j], Y[:, j]) for j in range(Y.shape[1])])
+        self.coef_, self.intercept_ = self._fit_svms(X, Y)
+        probs = _sigmoid(oof, self.calibration_)
+        if self.min_topics == "auto":
+            self.min_topics_ = int(Y.sum(axis=1).min() > 0)
+        else:
+            self.min_topics_ = int(self.min_topics)
+        if self.threshold == "cv":
+            self.thresholds_ = _tune_thresholds(probs, Y, self.min_topics_)
+        else:
+            self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
+        self.cv_probabilities_ = probs
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _fit_svms(self, X: sparse.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(_fit_one)(X, Y[:, j], self.C, self.class_weight) for j in range(Y.shape[1])
+        )
+        coefs = np.vstack([c for c, _ in results]).astype(np.float32)
+        intercepts = np.array([b for _, b in results], dtype=np.float32)
+        return coefs, intercepts
+
+    def _check_params(self) -> None:
+        if not (isinstance(self.C, (int, float)) and self.C > 0):
+            raise ValueError(f"C must be a positive number, got {self.C!r}")
+        if self.class_weight not in ("balanced", None):
+            raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+        if not (isinstance(self.cv, int) and self.cv >= 2):
+            raise ValueError(f"cv must be an integer >= 2, got {self.cv!r}")
+        if self.min_topics not in ("auto", 0, 1):
+            raise ValueError(f"min_topics must be 'auto', 0 or 1, got {self.min_topics!r}")
+        if self.threshold != "cv" and not (isinstance(self.threshold, float) and 0 < self.threshold < 1):
+            raise ValueError(f"threshold must be 'cv' or a probability in (0, 1), got {self.threshold!r}")
+
+    # -------------------------------------------------------------- predict
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """Signed distance of each text to each topic's hyperplane, (n, n_topics)."""
+        check_is_fitted(self, "coef_")
+        X = self.vectorizer_.transform(_check_texts(texts, "texts"))
+        return np.asarray(X @ self.coef_.T + self.intercept_, dtype=float)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probability of each topic, (n, n_topics) aligned with ``classes_``."""
+        return _sigmoid(self.decision_function(texts), self.calibration_)
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        """Topic ids of each text, most likely first (possibly empty)."""
+        return [tuple(t for t, _ in row) for row in self.predict_with_proba(texts)]
+
+    def predict_with_proba(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
+        """``(topic, probability)`` pairs of the predicted topics of each text."""
+        probs = self.predict_proba(texts)
+        out = []
+        for row, mask in zip(probs, _apply_thresholds(probs, self.thresholds_, self.min_topics_), strict=True):
+            chosen = np.flatnonzero(mask)
+            chosen = chosen[np.argsort(-row[chosen], kind="stable")]
+            out.append([(str(self.classes_[j]), float(row[j])) for j in chosen])
+        return out
+
+    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+        """For each predicted topic, the article's terms that pushed it there most.
+
+        Terms are shown as they appear in the text where possible; weights are
+        each feature's contribution to the topic's decision value.
+        """
+        check_is_fitted(self, "coef_")
+        if not isinstance(text, str):
+            raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
+        x = self.vectorizer_.transform([text]).tocsr()
+        names = self.vectorizer_.get_feature_names_out()
+        surface = _surface_forms(text)
+        index = {c: j for j, c in enumerate(self.classes_)}
+        result = {}
+        for topic in self.predict([text])[0]:
+            contrib = x.data * self.coef_[index[topic], x.indices]
+            best = np.argsort(-contrib, kind="stable")[:top]
+            result[topic] = [
+                (" ".join(surface.get(s, s) for s in names[x.indices[i]].split()), float(contrib[i]))
+                for i in best
+                if contrib[i] > 0
+            ]
+        return result
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.multi_output = True
+        return tags
+
+
+# ---------------------------------------------------------------- helpers
+def _check_texts(texts: object, name: str) -> list[str]:
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{name} must be a list of strings, got a single {type(texts).__name__}; wrap it in a list")
+    try:
+        texts = list(texts)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{name} must be a list of strings, got {type(texts).__name__}") from None
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"{name}[{i}] must be a str, got {type(t).__name__}")
+    return texts
+
+
+def _check_label_lists(label_lists: object, n: int) -> list[list[str]]:
+    if isinstance(label_lists, (str, bytes)):
+        raise TypeError("label_lists must be a list of label lists, got a single string")
+    out = []
+    for i, labels in enumerate(label_lists):  # type: ignore[union-attr]
+        if isinstance(labels, str):
+            raise TypeError(f"label_lists[{i}] must be a list of topic ids, got the string {labels!r}")
+        labels = list(labels)
+        if not all(isinstance(lab, str) for lab in labels):
+            raise TypeError(f"label_lists[{i}] must hold strings, got {labels!r}")
+        out.append(labels)
+    if len(out) != n:
+        raise ValueError(f"texts and label_lists differ in length: {n} != {len(out)}")
+    return out
+
+
+def _fit_one(X, y: np.ndarray, C: float, class_weight: str | None) -> tuple[np.ndarray, float]:
+    if y.min() == y.max():  # a topic with no negative (or no positive) example in this fold
+        return np.zeros(X.shape[1]), (1.0 if y[0] else -1.0)
+    svm = LinearSVC(C=C, class_weight=class_weight, loss="squared_hinge", dual=True, max_iter=5000, tol=1e-4)
+    svm.fit(X, y)
+    return svm.coef_.ravel(), float(svm.intercept_[0])
+
+
+def _multilabel_folds(Y: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
+    """Fold index per row, spreading each topic's positives over the folds.
+
+    Rows are dealt round-robin after sorting by their rarest topic, so that
+    even a topic with only ``n_folds`` examples lands in every fold.
+    """
+    rng = np.random.RandomState(seed)
+    freq = Y.sum(axis=0)
+    rarest = np.array([freq[np.flatnonzero(row)].min() if row.any() else np.inf for row in Y])
+    rarest_id = np.array([np.flatnonzero(row)[freq[np.flatnonzero(row)].argmin()] if row.any() else -1 for row in Y])
+    order = np.lexsort((rng.permutation(len(Y)), rarest_id, rarest))
+    folds = np.empty(len(Y), dtype=int)
+    folds[order] = np.arange(len(Y)) % n_folds
+    return folds
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt's sigmoid fit P(y=1|s) = 1 / (1 + exp(-(a*s + b))) with smoothed targets."""
+    n_pos = float(y.sum())
+    n_neg = float(len(y) - n_pos)
+    target = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+
+    def loss(params):
+        a, b = params
+        z = a * scores + b
+        # log(1 + exp(-z)) and log(1 + exp(z)), computed stably
+        lp = np.logaddexp(0, -z)
+        ln = np.logaddexp(0, z)
+        value = np.sum(target * lp + (1 - target) * ln)
+        p = 1 / (1 + np.exp(-z))
+        grad_z = p - target
+        return value, np.array([np.sum(grad_z * scores), np.sum(grad_z)])
+
+    prior = np.log((n_pos + 1) / (n_neg + 1))
+    res = minimize(loss, x0=np.array([1.0, prior]), jac=True, method="L-BFGS-B")
+    return float(res.x[0]), float(res.x[1])
+
+
+def _sigmoid(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(scores * calibration[:, 0] + calibration[:, 1])))
+
+
+def _tune_thresholds(probs: np.ndarray, Y: np.ndarray, min_topics: int, shrink: float = 20.0) -> np.ndarray:
+    """Per-topic probability thresholds from out-of-fold probabilities.
+
+    A global threshold is chosen to maximise the sum of micro- and macro-F1;
+    each topic's own F1-optimal threshold is then pulled toward it by
+    ``n / (n + shrink)`` for a topic with ``n`` training examples, so that
+    rare topics do not get thresholds fitted to one or two examples.
+    """
+    grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
+    best = max(grid, key=lambda t: _micro_plus_macro(probs, Y, np.full(Y.shape[1], t), min_topics))
+    n_pos = Y.sum(axis=0)
+    own = np.array([_best_f1_threshold(probs[:, j], Y[:, j]) for j in range(Y.shape[1])])
+    weight = n_pos / (n_pos + shrink)
+    return weight * own + (1 - weight) * best
+
+
+def _apply_thresholds(probs: np.ndarray, thresholds: np.ndarray, min_topics: int) -> np.ndarray:
+    """Boolean (n, n_topics) of chosen topics, forcing the top one when asked."""
+    chosen = probs >= thresholds
+    if min_topics:
+        empty = ~chosen.any(axis=1)
+        chosen[np.flatnonzero(empty), probs[empty].argmax(axis=1)] = True
+    return chosen
+
+
+def _micro_plus_macro(probs: np.ndarray, Y: np.ndarray, thresholds: np.ndarray, min_topics: int) -> float:
+    pred = _apply_thresholds(probs, thresholds, min_topics)
+    truth = Y.astype(bool)
+    tp = (pred & truth).sum(axis=0)
+    fp = (pred & ~truth).sum(axis=0)
+    fn = (~pred & truth).sum(axis=0)
+    micro = 2 * tp.sum() / max(2 * tp.sum() + fp.sum() + fn.sum(), 1)
+    denom = 2 * tp + fp + fn
+    macro = np.mean(np.where(denom > 0, 2 * tp / np.where(denom > 0, denom, 1), 0.0))
+    return float(micro + macro)
+
+
+def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    order = np.argsort(-p, kind="stable")
+    p_sorted, y_sorted = p[order], y[order]
+    tp = np.cumsum(y_sorted)
+    fp = np.cumsum(1 - y_sorted)
+    n_pos = y.sum()
+    if n_pos == 0:
+        return 0.5
+    f1 = 2 * tp / (tp + fp + n_pos)
+    # only cut between distinct probabilities
+    distinct = np.r_[p_sorted[1:] != p_sorted[:-1], True]
+    f1 = np.where(distinct, f1, -1)
+    i = int(np.argmax(f1))
+    nxt = p_sorted[i + 1] if i + 1 < len(p_sorted) else 0.0
+    return float((p_sorted[i] + nxt) / 2)
+
+
+def _surface_forms(text: str) -> dict[str, str]:
+    """Map each stemmed term of ``text`` to the first word in it with that stem."""
+    forms: dict[str, str] = {}
+    for word in terms(text, stem_words=False):
+        forms.setdefault(terms(word)[0] if terms(word) else word, word)
+    return forms
+
+
+__all__ = ["NotFittedError", "TopicClassifier"]

@@ -1,0 +1,161 @@
+"""Saving and safely loading trained topic models with their model cards.
+
+A joblib file runs code when it is loaded, so :func:`load_model` checks the
+file's SHA-256 against the model card written beside it before loading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import warnings
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+
+from newsml.classify import TopicClassifier
+from newsml.errors import ModelError, ModelIntegrityError, ModelNotFoundError
+
+logger = logging.getLogger(__name__)
+
+#: Name of the default model (``models/topics.joblib``).
+DEFAULT_MODEL_NAME = "topics"
+#: Environment variable naming the folder that holds models.
+MODELS_ENV = "NEWSML_MODELS"
+_HOW_TO_CREATE = "create one with `python train.py` (or `newsml train`) in the newsml checkout"
+
+
+def default_model_dir() -> Path:
+    """``$NEWSML_MODELS``, else ``./models`` if it exists, else the checkout's ``models/``."""
+    if os.environ.get(MODELS_ENV):
+        return Path(os.environ[MODELS_ENV])
+    local = Path.cwd() / "models"
+    if local.is_dir():
+        return local
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_sha256(texts: list[str], labels: list[list[str]]) -> str:
+    """Hex SHA-256 of a training corpus (texts and label lists, in order)."""
+    digest = hashlib.sha256()
+    for text, labs in zip(texts, labels, strict=True):
+        digest.update(json.dumps([text, sorted(labs)], ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def save_model(model: TopicClassifier, path: str | os.PathLike[str], card: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` to ``path`` (``.joblib``) and its card beside it (``.json``).
+
+    Returns the card's path. The card records the topics, thresholds, library
+    versions, the date and the SHA-256 of the joblib file, plus ``card``'s items.
+    """
+    path = Path(path)
+    if path.suffix != ".joblib":
+        raise ValueError(f"model path must end in .joblib, got {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".joblib.tmp")
+    joblib.dump(model, tmp, compress=3)
+    os.replace(tmp, path)
+    full_card = {
+        "name": path.stem,
+        "topics": [str(c) for c in model.classes_],
+        "thresholds": {str(c): round(float(t), 4) for c, t in zip(model.classes_, model.thresholds_, strict=True)},
+        "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()},
+        **(card or {}),
+        "versions": {
+            "newsml": _newsml_version(),
+            "scikit-learn": sklearn.__version__,
+            "python": platform.python_version(),
+        },
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model_file": path.name,
+        "model_sha256": file_sha256(path),
+    }
+    card_path = path.with_suffix(".json")
+    card_path.write_text(json.dumps(full_card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return card_path
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
+    """Load a trained :class:`TopicClassifier` after checking it against its card.
+
+    ``path`` is a ``.joblib`` file, its ``.json`` card, or a folder holding
+    ``topics.joblib``; ``None`` means the default model. Raises
+    :class:`ModelNotFoundError` (saying how to create one) when there is no
+    model and :class:`ModelIntegrityError` when the file's SHA-256 does not
+    match its card; warns when the model was saved with another scikit-learn.
+    """
+    path = Path(path) if path is not None else default_model_dir()
+    if path.is_dir():
+        path = path / f"{DEFAULT_MODEL_NAME}.joblib"
+    if path.suffix == ".json":
+        path = path.with_suffix(".joblib")
+    card_path = path.with_suffix(".json")
+    if not path.is_file():
+        raise ModelNotFoundError(f"no model at {path}; {_HOW_TO_CREATE}")
+    if not card_path.is_file():
+        raise ModelIntegrityError(f"{path}: no model card {card_path.name} beside it; refusing to load")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelIntegrityError(f"{card_path}: unreadable model card ({exc})") from None
+    expected = card.get("model_sha256")
+    actual = file_sha256(path)
+    if expected != actual:
+        raise ModelIntegrityError(
+            f"{path}: SHA-256 {actual} does not match {expected} in {card_path.name}; "
+            "the file was changed or replaced, refusing to load it"
+        )
+    saved_sklearn = card.get("versions", {}).get("scikit-learn")
+    if saved_sklearn and saved_sklearn != sklearn.__version__:
+        warnings.warn(
+            f"{path} was saved with scikit-learn {saved_sklearn} and is loaded with {sklearn.__version__}; "
+            "predictions may differ: retrain with `python train.py`",
+            UserWarning,
+            stacklevel=2,
+        )
+    model = joblib.load(path)
+    if not isinstance(model, TopicClassifier):
+        raise ModelError(f"{path}: holds a {type(model).__name__}, not a TopicClassifier")
+    return model
+
+
+@lru_cache(maxsize=4)
+def _cached_model(path: str | None) -> TopicClassifier:
+    return load_model(path)
+
+
+def classify(text: str, model: TopicClassifier | str | os.PathLike[str] | None = None) -> list[tuple[str, float]]:
+    """Topics of one article with their probabilities, most likely first.
+
+    Uses the default model (loaded once) unless ``model`` (a fitted
+    classifier or a path) is given.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not isinstance(model, TopicClassifier):
+        model = _cached_model(None if model is None else os.fspath(model))
+    return model.predict_with_proba([text])[0]
+
+
+def _newsml_version() -> str:
+    from newsml import __version__
+
+    return __version__
