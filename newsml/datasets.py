@@ -66,7 +66,7 @@ def unglue_summary(summary: str) -> str:
     start = i = 0
     n = len(summary)
     while i < n:
-        if summary[i] in ".!?" and i + 1 < n:
+        if summary[i] in ".!?" and i + 1 < n and not _in_initialism(summary, i):
             nxt = summary[i + 1]
             if nxt in _GLUED_QUOTES:
                 after = summary[i + 2] if i + 2 < n else ""
@@ -86,6 +86,19 @@ def unglue_summary(summary: str) -> str:
         i += 1
     out.append(summary[start:])
     return " ".join(part.strip() for part in out if part.strip())
+
+
+def _in_initialism(text: str, i: int) -> bool:
+    """Whether the period at ``i`` belongs to an initialism such as "U.S."."""
+    return (
+        text[i] == "."
+        and i >= 1
+        and text[i - 1].isupper()
+        and (i == 1 or not text[i - 2].isalpha())
+        and i + 2 < len(text)
+        and text[i + 1].isupper()
+        and text[i + 2] == "."
+    )
 
 
 def load_bbc_summaries(root: str | os.PathLike[str], split: str | None = "test") -> list[SummaryExample]:

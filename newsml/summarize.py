@@ -28,6 +28,9 @@ _DAMPING = 0.85
 _LOO_WEIGHT = 0.6  # cosine to the rest of the article, relative to PageRank
 _FIRST_BONUS = 0.15  # the first sentence, in units of content-score spread
 _MMR = 0.1  # penalty per unit of similarity to an already chosen sentence
+# A sentence this similar (cosine) to a chosen one, or with the same text, is a
+# near repeat: it ranks after every other sentence.
+_REPEAT = 0.8
 _SHORT_WORDS = 6  # sentences with fewer words are damped
 # Lead prior for small budgets: full weight when the summary keeps at most
 # _LEAD_FULL of the sentences, none from _LEAD_NONE up.
@@ -51,23 +54,24 @@ class RankedSentence:
 
 def summarize(
     text: str | Document,
-    sentences: int = DEFAULT_SENTENCES,
+    sentences: int | None = None,
     *,
     ratio: float | None = None,
     words: int | None = None,
 ) -> str:
     """Summarize an article: the chosen sentences in document order, one per line.
 
-    Give one length setting: ``sentences`` (a count), ``ratio`` (a fraction of
-    the article's sentences) or ``words`` (a word budget, never exceeded except
-    to return at least one sentence). Raises ``ValueError`` for empty text.
+    Give one length setting: ``sentences`` (a count, :data:`DEFAULT_SENTENCES`
+    when no setting is given), ``ratio`` (a fraction of the article's sentences)
+    or ``words`` (a word budget, never exceeded except to return at least one
+    sentence). Raises ``ValueError`` for empty text or two length settings.
     """
     return "\n".join(r.text for r in _select(text, sentences, ratio, words))
 
 
 def rank_sentences(
     text: str | Document,
-    sentences: int = DEFAULT_SENTENCES,
+    sentences: int | None = None,
     *,
     ratio: float | None = None,
     words: int | None = None,
@@ -75,7 +79,8 @@ def rank_sentences(
     """Every sentence of the article, in document order, with score and rank.
 
     The length setting matters: a small budget weights the lead more. Ranks
-    follow the greedy MMR order, so the summary is the sentences of rank ``<= k``.
+    follow the greedy MMR order (near repeats of a chosen sentence last), so the
+    summary is the sentences of rank ``<= k``.
     """
     doc = _as_document(text)
     k = _target_count(doc, sentences, ratio, words)
@@ -119,8 +124,10 @@ def _target_count(doc, sentences, ratio, words, n=None) -> int:
     """Number of sentences the budget asks for (an estimate for ``words``)."""
     n = n if n is not None else len(doc.sentences)
     given = [name for name, v in (("ratio", ratio), ("words", words)) if v is not None]
-    if len(given) > 1 or (given and sentences != DEFAULT_SENTENCES):
+    if len(given) > 1 or (given and sentences is not None):
         raise ValueError("give only one of sentences, ratio or words")
+    if sentences is None:
+        sentences = DEFAULT_SENTENCES
     if ratio is not None:
         if isinstance(ratio, bool) or not 0 < ratio <= 1:
             raise ValueError(f"ratio must be in (0, 1], got {ratio!r}")
@@ -170,11 +177,14 @@ def _rank(doc: Document, k: int) -> tuple[list[int], np.ndarray]:
     order: list[int] = []
     left = list(range(n))
     redundancy = np.zeros(n)
+    texts = np.array([" ".join(s.text.lower().split()) for s in doc.sentences], dtype=object)
+    repeat = np.zeros(n, dtype=bool)
     while left:
-        best = max(left, key=lambda i: (content[i] - _MMR * redundancy[i], -i))
+        best = max(left, key=lambda i: (not repeat[i], content[i] - _MMR * redundancy[i], -i))
         order.append(best)
         left.remove(best)
         redundancy = np.maximum(redundancy, sim[best])
+        repeat |= (sim[best] >= _REPEAT) | (texts == texts[best])
     return order, content
 
 

@@ -66,7 +66,8 @@ _BOILERPLATE = re.compile(
     r"(?:read|see) (?:more|next|also|full story)\b.*|continue reading.*|keep reading.*|"
     r"click here\b.*|follow us\b.*|listen to (?:this )?(?:article|story)\b.*|"
     r"\d+ min(?:ute)?s? read|loading(?:\.\.\.)?|all rights reserved\.?|"
-    r"(?:copyright|\u00a9)\s.*|accept (?:all )?cookies|we use cookies\b.*"
+    r"(?:copyright\s*(?:\u00a9|\(c\)|\d{4}\b)|\u00a9).*|copyright\b.*\ball rights reserved\b.*|"
+    r"accept (?:all )?cookies|we use cookies\b.*"
     r")[\s:.!>\u00bb\u203a|-]*$",
     re.IGNORECASE,
 )
@@ -80,7 +81,10 @@ _CAPTION = re.compile(
     r"\(?(?:photo|photograph|picture|image)s? (?:by|courtesy(?: of)?|credit)\b.+|"
     r"image (?:copyright|caption)\b.*|"
     r".*\b(?:AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|Kyodo|Bloomberg|Staff|File) ?"
-    r"(?:Photo|photo|Images|via Getty Images)?/[\w .'\u2019-]+\)?\.?"
+    r"(?:Photo|photo|Images|via Getty Images)?/"
+    # The credited name: capitalised words ("Jane Roe", "Getty Images", "Peter de Jong").
+    r"(?-i:[A-Z][\w.'\u2019-]*(?:[ ,]+(?:(?:de|da|di|du|van|von|der|den|la|le|el|al|bin) )*"
+    r"[A-Z][\w.'\u2019-]*)*)\)?\.?"
     r")$",
     re.IGNORECASE,
 )
@@ -103,6 +107,13 @@ def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS) -> CleanText:
     """Split ``text`` into title and paragraphs, dropping scraped-page mess."""
     blocks = [b for b in _BLANK_LINES.split(text.strip()) if b.strip()]
     title = None
+    # Navigation lines above the headline ("Share this article") would be dropped
+    # anyway; drop them first so that they do not hide the headline.
+    while blocks:
+        first_line, _, rest = blocks[0].partition("\n")
+        if not _is_droppable_line(first_line, options):
+            break
+        blocks = [rest] + blocks[1:] if rest.strip() else blocks[1:]
     if options.detect_title and blocks:
         first_line, _, rest = blocks[0].partition("\n")
         later = [rest] + blocks[1:] if rest.strip() else blocks[1:]
@@ -130,7 +141,9 @@ def looks_like_headline(line: str, rest: list[str], options: CleanOptions = DEFA
         return False
     if len(words) > _HEADLINE_MAX_WORDS or len(line) > _HEADLINE_MAX_CHARS:
         return False
-    if line[-1] in ".,;:" or not any(ch.isalpha() for ch in line):
+    # Look through closing quotes and brackets: 'He said: "We will win."' is a sentence.
+    end = line.rstrip("\"'\u201d\u2019)]")
+    if (end[-1:] in ".,;:" and not end.endswith("...")) or not any(ch.isalpha() for ch in line):
         return False
     if _is_droppable_line(line, options):
         return False

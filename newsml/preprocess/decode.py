@@ -74,7 +74,10 @@ def read_text(path: str | os.PathLike[str], max_bytes: int | None = DEFAULT_MAX_
     data = path.read_bytes()
     if not data.strip():
         raise EmptyArticleError("file is empty", source)
-    return decode_bytes(data, source)
+    text = decode_bytes(data, source)
+    if not text.strip():  # a byte-order mark or UTF-16 spaces only
+        raise EmptyArticleError("file holds no text", source)
+    return text
 
 
 def _strict(data: bytes, encoding: str, source: str) -> str:

@@ -41,6 +41,8 @@ SENTENCE_STARTERS = frozenset(
 
 _NUMBER_ABBREV = re.compile(r"\b(?:No|Nos|no|nos|Art|art)\.$")
 _STARTS_WITH_DIGIT = re.compile(r"^[\"'\u201c\u2018(]?\d")
+# A question or exclamation closed by a quote.
+_QUOTED_QUESTION_END = re.compile(r"[?!][\"'\u201d\u2019]+$")
 
 
 @lru_cache(maxsize=1)
@@ -56,9 +58,14 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     spans = list(_tokenizer().span_tokenize(paragraph))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        # "No. 3", "Art. 9": a number abbreviation followed by a number.
-        if merged and _NUMBER_ABBREV.search(paragraph[merged[-1][0]:merged[-1][1]]) and \
-                _STARTS_WITH_DIGIT.match(paragraph[start:end]):
+        previous = paragraph[merged[-1][0]:merged[-1][1]] if merged else ""
+        current = paragraph[start:end]
+        if merged and (
+            # "No. 3", "Art. 9": a number abbreviation followed by a number.
+            (_NUMBER_ABBREV.search(previous) and _STARTS_WITH_DIGIT.match(current))
+            # '"Why now?" she asked.': the sentence goes on in lower case.
+            or (_QUOTED_QUESTION_END.search(previous) and current[:1].islower())
+        ):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))

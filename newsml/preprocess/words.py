@@ -17,6 +17,8 @@ from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import NLTKWordTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from newsml.preprocess.sentences import split_sentences
+
 #: scikit-learn's English stop-word list.
 STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
 
@@ -30,7 +32,9 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 
 def tokenize(text: str) -> list[str]:
     """NLTK Treebank-style word tokens of ``text`` (punctuation included)."""
-    return _WORD_TOKENIZER.tokenize(text)
+    # The Treebank tokenizer splits off only the period that ends its input, so
+    # split into sentences first (as ``nltk.word_tokenize`` does).
+    return [tok for sentence in split_sentences(text) for tok in _WORD_TOKENIZER.tokenize(sentence)]
 
 
 @lru_cache(maxsize=500_000)
@@ -52,7 +56,8 @@ def terms(
     if tokenizer == "fast":
         words = _TERM.findall(text.lower())
     elif tokenizer == "nltk":
-        words = [w for w in tokenize(text.lower()) if _TERM.fullmatch(w)]
+        # "u.s." and "mr." keep their final period as one token; the fast path drops it.
+        words = [w for w in (tok.rstrip(".") for tok in tokenize(text.lower())) if _TERM.fullmatch(w)]
     else:
         raise ValueError(f"tokenizer must be 'fast' or 'nltk', got {tokenizer!r}")
     out = []

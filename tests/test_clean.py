@@ -1,0 +1,346 @@
+"""Cleaning rules, each on and off, and title detection."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from newsml.preprocess import CleanOptions, clean_text
+from newsml.preprocess.clean import join_broken_paragraphs, looks_like_headline, strip_agency_credit
+
+ALL_OFF = CleanOptions(
+    drop_boilerplate=False,
+    drop_agency_credit=False,
+    drop_captions=False,
+    join_broken_paragraphs=False,
+    detect_title=False,
+)
+
+# What a reader sees in tests/fixtures/scraped_library.txt once the page furniture is gone.
+LIBRARY_TITLE = "Library extends opening hours after record year"
+LIBRARY_PARAGRAPHS = [
+    "The public library will stay open until 9 p.m. on weekdays starting next month, after a year "
+    "in which visits rose to their highest level since the building opened in 1987.",
+    "Head librarian Ruth Okafor said the longer hours were paid for by a grant from a local "
+    "foundation and would not raise costs for the city.",
+    "Visits climbed to more than 410,000 last year, up from about 350,000 the year before, as the "
+    "library added evening classes and a children's reading room that fills up most afternoons.",
+    "Okafor said the library would also lend laptops and portable internet hotspots to residents "
+    "who do not have them at home.",
+]
+NAVIGATION = [
+    "Share this article",
+    "Back To Top",
+    "Advertisement",
+    "Subscribe to our newsletter",
+    "Related stories",
+    "Read more: Council approves library roof repair",
+]
+
+
+def off(flag: str) -> CleanOptions:
+    return dataclasses.replace(CleanOptions(), **{flag: False})
+
+
+def only(flag: str) -> CleanOptions:
+    return dataclasses.replace(ALL_OFF, **{flag: True})
+
+
+def everything(result) -> str:
+    return "\n".join(([result.title] if result.title else []) + result.paragraphs)
+
+
+@pytest.fixture
+def library(fixtures) -> str:
+    return (fixtures / "scraped_library.txt").read_text(encoding="utf-8")
+
+
+# -------------------------------------------------------- the whole page
+def test_scraped_page_cleans_to_title_and_body(library):
+    result = clean_text(library)
+    assert result.title == LIBRARY_TITLE
+    assert result.paragraphs == LIBRARY_PARAGRAPHS
+
+
+def test_all_rules_off_keeps_every_line(library):
+    text = everything(clean_text(library, ALL_OFF))
+    for line in NAVIGATION + ["Photo: Students work", "Staff Photo/Tom Reyes", "(AP)", LIBRARY_TITLE]:
+        assert line in text
+    assert clean_text(library, ALL_OFF).title is None
+
+
+def test_clean_text_does_not_touch_clean_text(fixtures):
+    # A tidy article: every rule on changes nothing but taking the title.
+    raw = (fixtures / "river_cleanup.txt").read_text(encoding="utf-8")
+    blocks = [b for b in raw.strip().split("\n\n")]
+    result = clean_text(raw)
+    assert result.title == blocks[0]
+    assert result.paragraphs == blocks[1:]
+
+
+# ------------------------------------------------------------ boilerplate
+@pytest.mark.parametrize("line", NAVIGATION + [
+    "Back to top",
+    "SHARE THIS ARTICLE",
+    "Share on Facebook",
+    "Related Stories:",
+    "Advertisement »",
+    "Sign up for our daily newsletter",
+    "Read more",
+    "Story continues below advertisement",
+    "Copyright 2024 Harbour Gazette. All rights reserved.",
+    "\u00a9 Harbour Gazette",
+])
+def test_boilerplate_line_dropped_only_when_rule_on(line):
+    text = f"Bridge reopens\n\nThe bridge reopened on Monday.\n{line}\nTraffic was light."
+    on = clean_text(text)
+    assert on.paragraphs == ["The bridge reopened on Monday. Traffic was light."]
+    assert line in clean_text(text, off("drop_boilerplate")).paragraphs[0]
+    assert line in everything(clean_text(text, only("drop_captions")))
+
+
+@pytest.mark.parametrize("line", [
+    "Share prices rose 4% on Monday.",
+    "Advertisement revenue fell by a tenth in the quarter.",
+    "Related companies also lost ground.",
+    "Home sales slowed in March.",
+    "Copyright law is changing across Europe.",
+    "Twitter said it would appeal the ruling.",
+    "Subscribers will pay more from June.",
+])
+def test_body_lines_that_start_like_boilerplate_are_kept(line):
+    text = f"Markets slip\n\nStocks fell on Monday.\n{line}\nBonds were flat."
+    assert clean_text(text).paragraphs == [f"Stocks fell on Monday. {line} Bonds were flat."]
+
+
+def test_long_line_is_never_boilerplate():
+    line = "Read more about the history of the club in the new archive, which opens to the public in May."
+    assert clean_text(f"Club history\n\n{line}").paragraphs == [line]
+
+
+# -------------------------------------------------------- agency credits
+@pytest.mark.parametrize("credit", ["(AP)", "(Reuters)", "(Yonhap)", "(AFP)", "- AFP", "\u2014 Reuters", "-- AP"])
+def test_trailing_agency_credit(credit):
+    body = "The talks will resume in Geneva next week."
+    text = f"Talks to resume\n\nBoth sides met on Friday.\n\n{body} {credit}"
+    assert clean_text(text).paragraphs == ["Both sides met on Friday.", body]
+    kept = clean_text(text, off("drop_agency_credit")).paragraphs
+    assert kept[-1] == f"{body} {credit}"
+
+
+@pytest.mark.parametrize("credit", ["(Reuters)", "(Yonhap)", "- AFP", "AP"])
+def test_agency_credit_alone_on_the_last_line(credit):
+    text = f"Talks to resume\n\nBoth sides met on Friday.\n\n{credit}\n"
+    assert clean_text(text).paragraphs == ["Both sides met on Friday."]
+    assert clean_text(text, off("drop_agency_credit")).paragraphs[-1] == credit
+
+
+def test_agency_credit_only_removed_at_the_very_end():
+    text = "Talks to resume\n\nThe news was first reported by AP.\n\nOfficials in Seoul (Yonhap) declined to comment."
+    result = clean_text(text)
+    assert result.paragraphs == [
+        "The news was first reported by AP.",
+        "Officials in Seoul (Yonhap) declined to comment.",
+    ]
+    mid = "Talks to resume\n\nBoth sides met. (AP)\n\nThe talks will resume."
+    assert clean_text(mid).paragraphs == ["Both sides met. (AP)", "The talks will resume."]
+
+
+def test_strip_agency_credit_function():
+    assert strip_agency_credit(["One.", "Two. (Reuters)"]) == ["One.", "Two."]
+    assert strip_agency_credit(["One.", "(Reuters)"]) == ["One."]
+    assert strip_agency_credit(["One.", "Two by AP."]) == ["One.", "Two by AP."]
+    original = ["One.", "Two. (AP)"]
+    strip_agency_credit(original)
+    assert original == ["One.", "Two. (AP)"], "the input list must not be changed"
+
+
+# --------------------------------------------------------------- captions
+@pytest.mark.parametrize("line", [
+    "Photo: Crowds gather outside the town hall on Saturday.",
+    "PHOTO: Crowds gather outside the town hall",
+    "Image caption: The new stand seats 4,000 fans",
+    "Picture by Sam Lee",
+    "Photo courtesy of the Harbour Museum",
+    "Staff Photo/Tom Reyes",
+    "(AP Photo/Jane Roe)",
+    "Crowds gather outside the town hall. (AP Photo/Jane Roe)",
+    "Firefighters at the scene on Sunday. REUTERS/Kim Park",
+    "Credit: Harbour Gazette",
+])
+def test_caption_line_dropped_only_when_rule_on(line):
+    text = f"Fire at warehouse\n\nA fire broke out on Sunday.\n{line}\nNobody was hurt."
+    assert clean_text(text).paragraphs == ["A fire broke out on Sunday. Nobody was hurt."]
+    assert line in clean_text(text, off("drop_captions")).paragraphs[0]
+    assert line in everything(clean_text(text, only("drop_boilerplate")))
+
+
+@pytest.mark.parametrize("line", [
+    "Photographers lined the street to see the parade.",
+    "Images of the flood spread quickly online.",
+    # A slash next to an agency-like word is not a credit when words in lower case follow.
+    "The school has a staff/student ratio of one to twelve.",
+    "Users can pick File/Save to keep a copy of the page.",
+    "The story was first reported by AP/Reuters on Monday.",
+])
+def test_body_lines_that_look_a_bit_like_captions_are_kept(line):
+    text = f"Fire at warehouse\n\nA fire broke out on Sunday.\n{line}\nNobody was hurt."
+    assert clean_text(text).paragraphs == [f"A fire broke out on Sunday. {line} Nobody was hurt."]
+
+
+# --------------------------------------------------- broken paragraphs
+BROKEN = (
+    "Storm cuts power\n\n"
+    "High winds knocked down trees across the region on Sunday, and crews said repairs could take\n\n"
+    "days in some rural areas.\n\n"
+    "Schools will stay closed on Monday."
+)
+
+
+def test_paragraph_broken_mid_sentence_is_joined():
+    result = clean_text(BROKEN)
+    assert result.paragraphs == [
+        "High winds knocked down trees across the region on Sunday, and crews said repairs could take "
+        "days in some rural areas.",
+        "Schools will stay closed on Monday.",
+    ]
+
+
+def test_broken_paragraph_kept_apart_when_rule_off():
+    result = clean_text(BROKEN, off("join_broken_paragraphs"))
+    assert result.paragraphs == [
+        "High winds knocked down trees across the region on Sunday, and crews said repairs could take",
+        "days in some rural areas.",
+        "Schools will stay closed on Monday.",
+    ]
+
+
+def test_break_after_a_word_that_cannot_end_a_sentence_is_joined():
+    # Next paragraph starts with a capital (a name), but "of" cannot end a sentence.
+    text = "Mayor visits\n\nThe mayor met the head of\n\nHarbour Rail on Friday."
+    assert clean_text(text).paragraphs == ["The mayor met the head of Harbour Rail on Friday."]
+
+
+def test_finished_paragraphs_are_not_joined():
+    paras = ["The vote passed.", "members will meet again in May.", "Turnout was high", "Results come later."]
+    # Terminal punctuation ends a paragraph even when the next starts in lower case;
+    # a capitalised start after a normal last word is a new paragraph.
+    assert join_broken_paragraphs(paras) == paras
+
+
+def test_join_broken_paragraphs_function():
+    assert join_broken_paragraphs(["Prices rose in", "March and April."]) == ["Prices rose in March and April."]
+    assert join_broken_paragraphs(["Prices rose", "in March.", "Then fell."]) == ["Prices rose in March.", "Then fell."]
+    assert join_broken_paragraphs(["A \u201cquote.\u201d", "and more."]) == ["A \u201cquote.\u201d", "and more."]
+
+
+# ------------------------------------------------------------------ title
+def test_headline_first_line_is_the_title_not_a_sentence(fixtures):
+    raw = (fixtures / "harbor_ferry.txt").read_text(encoding="utf-8")
+    result = clean_text(raw)
+    assert result.title == "Harbor ferry service to resume after two-year pause"
+    assert all("Harbor ferry service" not in p for p in result.paragraphs)
+    no_title = clean_text(raw, off("detect_title"))
+    assert no_title.title is None
+    assert no_title.paragraphs[0] == "Harbor ferry service to resume after two-year pause"
+
+
+@pytest.mark.parametrize("headline", [
+    "Harbor ferry returns",
+    "Will the ferry come back?",
+    "Ferry returns: what riders need to know",
+    "'We are back,' says ferry boss",
+    "Rivals of the new ferry...",
+    "UK and US agree trade deal - officials",
+])
+def test_headline_like_first_lines(headline):
+    text = f"{headline}\n\nThe ferry will run again from May 1. Fares stay the same."
+    result = clean_text(text)
+    assert result.title == headline
+    assert result.paragraphs == ["The ferry will run again from May 1. Fares stay the same."]
+
+
+@pytest.mark.parametrize("first", [
+    "The ferry will run again from May 1, officials said.",
+    'The mayor said: "The ferry will run again from May 1."',
+    "The ferry returns on May 1 (officials said so on Monday.)",
+    "Officials said the ferry would return, but gave no date;",
+])
+def test_sentence_first_line_is_not_a_title(first):
+    text = f"{first}\n\nFares stay the same. Tickets go on sale next week."
+    result = clean_text(text)
+    assert result.title is None
+    assert result.paragraphs[0] == first
+
+
+def test_first_line_broken_mid_sentence_is_not_a_title():
+    text = "Heavy rain forced the closure of the\nmain road on Sunday. Drivers were sent around the town."
+    result = clean_text(text)
+    assert result.title is None
+    assert result.paragraphs == [
+        "Heavy rain forced the closure of the main road on Sunday. Drivers were sent around the town."
+    ]
+
+
+def test_headline_on_its_own_line_directly_above_the_body():
+    text = "Council backs ferry plan\nThe council voted 7-2 in favour on Tuesday."
+    result = clean_text(text)
+    assert result.title == "Council backs ferry plan"
+    assert result.paragraphs == ["The council voted 7-2 in favour on Tuesday."]
+
+
+def test_a_lone_line_is_body_not_title():
+    assert clean_text("Council backs ferry plan").title is None
+    assert clean_text("Council backs ferry plan").paragraphs == ["Council backs ferry plan"]
+
+
+def test_navigation_line_is_never_the_title():
+    text = "Advertisement\n\nFares stay the same. Tickets go on sale next week."
+    assert clean_text(text).title is None
+
+
+def test_headline_below_navigation_lines_is_found(library):
+    # The library page starts with "Share this article" above its headline.
+    assert library.startswith("Share this article\n")
+    result = clean_text(library)
+    assert result.title == LIBRARY_TITLE
+    assert all(LIBRARY_TITLE not in p for p in result.paragraphs)
+
+
+def test_pretokenized_lower_case_first_line_is_not_a_title(fixtures):
+    raw = (fixtures / "pretokenized.txt").read_text(encoding="utf-8")
+    result = clean_text(raw)
+    assert result.title is None
+    assert result.paragraphs == [" ".join(raw.split())]
+
+
+def test_looks_like_headline_needs_a_body():
+    assert looks_like_headline("Ferry returns", ["The ferry is back."])
+    assert not looks_like_headline("Ferry returns", [])
+    assert not looks_like_headline("Ferry returns", ["   "])
+    assert not looks_like_headline("2024 - 2025", ["The ferry is back."])
+    assert not looks_like_headline(" ".join(["word"] * 30), ["The ferry is back."])
+
+
+# ------------------------------------------------------------ generalities
+def test_whitespace_inside_paragraphs_is_collapsed():
+    result = clean_text("Port news\n\nThe   port\tclosed\n  on Monday.  \n\n\n\n  It reopens Friday. ")
+    assert result.paragraphs == ["The port closed on Monday.", "It reopens Friday."]
+
+
+def test_blank_lines_with_spaces_separate_paragraphs():
+    result = clean_text("Port news\n\nThe port closed on Monday.\n   \t\nIt reopens on Friday.")
+    assert result.paragraphs == ["The port closed on Monday.", "It reopens on Friday."]
+
+
+def test_empty_and_whitespace_text():
+    assert clean_text("") == (None, [])
+    assert clean_text(" \n\n \t") == (None, [])
+
+
+def test_options_are_immutable_and_default_to_on():
+    opts = CleanOptions()
+    assert all(getattr(opts, f.name) is True for f in dataclasses.fields(opts))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.drop_captions = False  # type: ignore[misc]

@@ -1,0 +1,186 @@
+"""Sentence splitting: abbreviations, numbers, quotes, paragraph breaks."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsml.preprocess import split_sentences
+from newsml.preprocess.sentences import sentence_spans
+
+CASES = {
+    "mr": (
+        "Mr. Smith went to Washington on Monday. He met the committee there.",
+        ["Mr. Smith went to Washington on Monday.", "He met the committee there."],
+    ),
+    "mrs-dr": (
+        "Mrs. Patel and Dr. Osei signed the letter. It was sent on Friday.",
+        ["Mrs. Patel and Dr. Osei signed the letter.", "It was sent on Friday."],
+    ),
+    "us-inside": (
+        "The U.S. economy grew in the spring. Exports led the way.",
+        ["The U.S. economy grew in the spring.", "Exports led the way."],
+    ),
+    "us-at-end": (
+        "The boats were built in the U.S. The other two came from Norway.",
+        ["The boats were built in the U.S.", "The other two came from Norway."],
+    ),
+    "gen": (
+        "Gen. Ortiz led the parade through the city. Thousands watched.",
+        ["Gen. Ortiz led the parade through the city.", "Thousands watched."],
+    ),
+    "jan-5": (
+        "The vote is set for Jan. 5 in the capital. Turnout is expected to be high.",
+        ["The vote is set for Jan. 5 in the capital.", "Turnout is expected to be high."],
+    ),
+    "no-3": (
+        "The song reached No. 3 on the chart. It stayed there for six weeks.",
+        ["The song reached No. 3 on the chart.", "It stayed there for six weeks."],
+    ),
+    "decimal": (
+        "The economy grew 3.5 percent last year. Prices rose by 2.1 percent.",
+        ["The economy grew 3.5 percent last year.", "Prices rose by 2.1 percent."],
+    ),
+    "money": (
+        "Tickets will cost $2.50 from May. The old fare was $2.",
+        ["Tickets will cost $2.50 from May.", "The old fare was $2."],
+    ),
+    "initials": (
+        "Guard J. R. Smith scored 20 points. The team won easily.",
+        ["Guard J. R. Smith scored 20 points.", "The team won easily."],
+    ),
+    "company": (
+        "The firm, Bayline Co., hired 40 crew members. Training took all winter.",
+        ["The firm, Bayline Co., hired 40 crew members.", "Training took all winter."],
+    ),
+    "am-pm": (
+        "The first crossing leaves at 7 a.m. and the last at 9 p.m. on weekdays. Fares are unchanged.",
+        ["The first crossing leaves at 7 a.m. and the last at 9 p.m. on weekdays.", "Fares are unchanged."],
+    ),
+    "quote-period-inside": (
+        'She told reporters, "We will win this case." Then she left the court.',
+        ['She told reporters, "We will win this case."', "Then she left the court."],
+    ),
+    "quote-curly": (
+        "\u201cThe harbor is open again.\u201d The mayor cut the ribbon at noon.",
+        ["\u201cThe harbor is open again.\u201d", "The mayor cut the ribbon at noon."],
+    ),
+    "quote-comma": (
+        '"We are delighted," the mayor said. "It took two years."',
+        ['"We are delighted," the mayor said.', '"It took two years."'],
+    ),
+    "quoted-question-then-verb": (
+        '"When will the boats come back?" she asked. Nobody could say.',
+        ['"When will the boats come back?" she asked.', "Nobody could say."],
+    ),
+    "quoted-exclamation-then-verb": (
+        "\u201cStop the boat!\u201d shouted a guard. The captain turned back.",
+        ["\u201cStop the boat!\u201d shouted a guard.", "The captain turned back."],
+    ),
+    "quoted-question-then-sentence": (
+        '"Is it safe?" The question came up at every meeting.',
+        ['"Is it safe?"', "The question came up at every meeting."],
+    ),
+    "question-and-exclamation": (
+        "Is the ferry coming back? Yes! It returns in May.",
+        ["Is the ferry coming back?", "Yes!", "It returns in May."],
+    ),
+    "parenthesis": (
+        "Fares rose (the first rise since 2019.) Riders complained.",
+        ["Fares rose (the first rise since 2019.)", "Riders complained."],
+    ),
+}
+
+
+@pytest.mark.parametrize("text, expected", CASES.values(), ids=CASES.keys())
+def test_split(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_paragraph_breaks_are_hard_boundaries():
+    # No final punctuation at all: only the blank line separates them.
+    assert split_sentences("The vote was close\n\nThe result came at midnight") == [
+        "The vote was close",
+        "The result came at midnight",
+    ]
+    # Even after an abbreviation, which would otherwise glue the two together.
+    assert split_sentences("He wrote to Mr.\n\nSmith replied on Monday.") == [
+        "He wrote to Mr.",
+        "Smith replied on Monday.",
+    ]
+    # A blank line holding spaces counts too.
+    assert split_sentences("First part\n  \t \nSecond part") == ["First part", "Second part"]
+
+
+def test_single_newline_is_not_a_boundary():
+    assert split_sentences("The ferry will run\nagain from May.") == ["The ferry will run again from May."]
+
+
+def test_lower_case_pretokenized_text(fixtures):
+    text = (fixtures / "pretokenized.txt").read_text(encoding="utf-8")
+    assert split_sentences(text) == [
+        "washington ( cnn ) -- president john miller said tuesday that his new budget will cut the deficit "
+        "by $ 200 billion over ten years .",
+        "he made the remarks at a car factory in ohio , where workers have seen shifts cut since the spring .",
+        "the plan still needs the approval of congress , where it faces strong opposition .",
+        "`` we will get this done , '' miller told the crowd .",
+    ]
+
+
+def test_lower_case_pretokenized_abbreviation():
+    text = "the talks took place in the u.s. capital . officials said little ."
+    assert split_sentences(text) == ["the talks took place in the u.s. capital .", "officials said little ."]
+
+
+def test_ferry_fixture_sentences(fixtures):
+    text = (fixtures / "harbor_ferry.txt").read_text(encoding="utf-8")
+    sentences = split_sentences(text)
+    assert sentences[0] == "Harbor ferry service to resume after two-year pause"
+    assert len(sentences) == 12
+    assert "Mr. Alvarez, who heads the transport department, said the repaired pier could handle boats " \
+        "twice as large as the old ones." in sentences
+    assert "Two of the four boats were built in the U.S. and arrived in March." in sentences
+
+
+def test_empty_and_blank_text():
+    assert split_sentences("") == []
+    assert split_sentences(" \n\n\t ") == []
+
+
+def test_sentence_spans_index_the_paragraph():
+    paragraph = 'Mr. Lee spoke first.  "Why now?" he asked. The room went quiet.'
+    spans = sentence_spans(paragraph)
+    assert [paragraph[s:e] for s, e in spans] == [
+        "Mr. Lee spoke first.",
+        '"Why now?" he asked.',
+        "The room went quiet.",
+    ]
+    assert all(s < e for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in zip(spans[:-1], spans[1:], strict=True))
+
+
+# ------------------------------------------------------------ properties
+WORDS = st.sampled_from(
+    ["the", "ferry", "Mr.", "U.S.", "No.", "3", "3.5", "Jan.", "said", '"Why?"', "he", "It", "J.", "ok!", "(AP)"]
+)
+PARAGRAPH = st.lists(WORDS, min_size=1, max_size=25).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(PARAGRAPH, min_size=1, max_size=4))
+def test_sentences_cover_each_paragraph_exactly(paragraphs):
+    text = "\n\n".join(paragraphs)
+    sentences = split_sentences(text)
+    # Re-joining the sentences gives the text back, paragraph by paragraph.
+    assert " ".join(sentences) == " ".join(paragraphs)
+    assert all(s and s == s.strip() and "\n" not in s for s in sentences)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text_splits_without_losing_characters(text):
+    sentences = split_sentences(text)
+    # Only whitespace may be lost or changed (runs of it become one space).
+    assert "".join("".join(s.split()) for s in sentences) == "".join(text.split())
+    assert all(s == s.strip() for s in sentences)

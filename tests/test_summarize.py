@@ -1,0 +1,313 @@
+"""Extractive summaries: length settings, order, budgets, ranking."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsml.errors import EmptyArticleError
+from newsml.preprocess import parse_article
+from newsml.summarize import DEFAULT_SENTENCES, rank_sentences, summarize
+
+FILES = ["harbor_ferry.txt", "river_cleanup.txt", "scraped_library.txt", "pretokenized.txt"]
+
+
+@pytest.fixture(params=FILES)
+def article(request, fixtures) -> str:
+    return (fixtures / request.param).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def river(fixtures) -> str:
+    return (fixtures / "river_cleanup.txt").read_text(encoding="utf-8")
+
+
+def positions(summary: str, text: str) -> list[int]:
+    """Sentence indices of the summary lines, matched in order against the article."""
+    sentences = [s.text for s in parse_article(text).sentences]
+    out, start = [], 0
+    for line in summary.split("\n"):
+        assert line in sentences[start:], f"not an article sentence (or out of order): {line!r}"
+        start = sentences.index(line, start) + 1
+        out.append(start - 1)
+    return out
+
+
+def n_words(summary: str) -> int:
+    return sum(len(line.split()) for line in summary.split("\n"))
+
+
+# ------------------------------------------------------------ shape
+def test_lines_are_article_sentences_in_document_order(article):
+    for k in (1, 2, 3, 5):
+        summary = summarize(article, k)
+        idx = positions(summary, article)
+        assert idx == sorted(idx)
+        assert len(set(idx)) == len(idx)
+
+
+def test_default_is_three_sentences(river):
+    assert DEFAULT_SENTENCES == 3
+    assert len(summarize(river).split("\n")) == 3
+    assert summarize(river) == summarize(river, 3)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 7, 16])
+def test_sentence_count(river, k):
+    assert len(summarize(river, k).split("\n")) == k  # the river story has 16 sentences
+
+
+def test_more_sentences_than_the_article_returns_all(article):
+    doc = parse_article(article)
+    everything = "\n".join(s.text for s in doc.sentences)
+    assert summarize(article, len(doc.sentences) + 5) == everything
+    assert summarize(article, ratio=1.0) == everything
+
+
+def test_ratio(river):
+    n = len(parse_article(river).sentences)  # 16
+    assert len(summarize(river, ratio=0.5).split("\n")) == n // 2
+    assert len(summarize(river, ratio=0.25).split("\n")) == n // 4
+    assert len(summarize(river, ratio=0.01).split("\n")) == 1  # never empty
+
+
+def test_ratio_rounds_to_a_near_count(fixtures):
+    text = (fixtures / "harbor_ferry.txt").read_text(encoding="utf-8")
+    n = len(parse_article(text).sentences)  # 11: half is 5.5
+    k = len(summarize(text, ratio=0.5).split("\n"))
+    assert math.floor(n / 2) <= k <= math.ceil(n / 2)
+
+
+def test_longer_settings_never_give_shorter_summaries(river):
+    counts = [len(summarize(river, ratio=r).split("\n")) for r in (0.1, 0.3, 0.5, 0.7, 0.9, 1.0)]
+    assert counts == sorted(counts)
+
+
+# --------------------------------------------------------- word budget
+@pytest.mark.parametrize("budget", [20, 35, 50, 80, 120, 200])
+def test_word_budget_never_exceeded(article, budget):
+    summary = summarize(article, words=budget)
+    positions(summary, article)
+    if "\n" in summary:
+        assert n_words(summary) <= budget
+
+
+def test_word_budget_too_small_returns_one_sentence(river):
+    summary = summarize(river, words=3)
+    assert "\n" not in summary
+    positions(summary, river)
+    assert len(summary.split()) > 3  # every sentence is longer: the budget gives way, once
+
+
+def test_word_budget_uses_the_room_it_has(river):
+    doc = parse_article(river)
+    for budget in (40, 80, 150):
+        summary = summarize(river, words=budget)
+        chosen = set(positions(summary, river))
+        room = budget - n_words(summary)
+        # No sentence that is left out would still have fitted.
+        left_out = [s for s in doc.sentences if s.index not in chosen]
+        assert all(len(s.text.split()) > room for s in left_out), (budget, room)
+
+
+def test_text_shorter_than_budget_returns_everything(article):
+    doc = parse_article(article)
+    total = sum(len(s.text.split()) for s in doc.sentences)
+    everything = "\n".join(s.text for s in doc.sentences)
+    assert summarize(article, words=total) == everything
+    assert summarize(article, words=total + 1000) == everything
+
+
+def test_short_text_is_returned_whole():
+    text = "The ferry returns in May. Fares stay the same."
+    assert summarize(text) == "The ferry returns in May.\nFares stay the same."
+    assert summarize("One sentence only.", words=1) == "One sentence only."
+
+
+# ------------------------------------------------------- bad settings
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        ((2,), {"ratio": 0.5}),
+        ((2,), {"words": 50}),
+        ((3,), {"ratio": 0.5}),  # an explicit 3 is a setting too, even if it is the default
+        ((3,), {"words": 50}),
+        ((), {"ratio": 0.5, "words": 50}),
+    ],
+)
+def test_only_one_length_setting(river, args, kwargs):
+    with pytest.raises(ValueError, match="only one"):
+        summarize(river, *args, **kwargs)
+    with pytest.raises(ValueError, match="only one"):
+        rank_sentences(river, *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"sentences": 0},
+        {"sentences": -1},
+        {"sentences": 2.5},
+        {"sentences": True},
+        {"ratio": 0},
+        {"ratio": -0.2},
+        {"ratio": 1.5},
+        {"ratio": True},
+        {"words": 0},
+        {"words": -10},
+        {"words": 10.5},
+        {"words": False},
+    ],
+)
+def test_bad_length_values(river, kwargs):
+    with pytest.raises(ValueError):
+        summarize(river, **kwargs)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\t  \n"])
+def test_empty_text(text):
+    with pytest.raises(ValueError):
+        summarize(text)
+    with pytest.raises(ValueError):
+        rank_sentences(text)
+
+
+def test_text_with_nothing_but_page_furniture():
+    with pytest.raises(EmptyArticleError):
+        summarize("Share this article\nAdvertisement\n\nBack To Top\nRelated stories")
+
+
+def test_wrong_type():
+    with pytest.raises(TypeError):
+        summarize(b"The ferry returns.")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------- determinism
+def test_deterministic(article):
+    first = [summarize(article, k) for k in (1, 3)] + [summarize(article, words=60), summarize(article, ratio=0.4)]
+    second = [summarize(article, k) for k in (1, 3)] + [summarize(article, words=60), summarize(article, ratio=0.4)]
+    assert first == second
+
+
+def test_document_and_text_give_the_same_summary(article):
+    assert summarize(parse_article(article), 3) == summarize(article, 3)
+    assert summarize(parse_article(article), words=50) == summarize(article, words=50)
+
+
+# ------------------------------------------------------------- content
+@pytest.mark.parametrize("name", ["harbor_ferry.txt", "river_cleanup.txt"])
+def test_small_summary_keeps_the_lead(fixtures, name):
+    # News puts what matters first: a short summary (3 of 11 or 16 sentences) keeps the lead.
+    text = (fixtures / name).read_text(encoding="utf-8")
+    assert summarize(text, 3).split("\n")[0] == parse_article(text).sentences[0].text
+    assert summarize(text, 1) == parse_article(text).sentences[0].text
+
+
+def test_aside_is_left_out(river):
+    # Two sentences of the river story are asides, sharing nothing with the rest of it.
+    asides = {
+        "The weather stayed dry for most of the day.",
+        "A local bakery gave the volunteers free bread rolls at lunch.",
+    }
+    for summary in (summarize(river, 3), summarize(river, ratio=0.5), summarize(river, words=120)):
+        assert not asides & set(summary.split("\n"))
+    ranks = {r.text: r.rank for r in rank_sentences(river, ratio=0.5)}
+    assert all(ranks[a] > len(ranks) // 2 for a in asides)
+
+
+RESTATED_LEAD = (
+    "More than 300 volunteers removed two tonnes of rubbish from the Elm River on Saturday, "
+    "in the town's largest clean-up."
+)
+PULL_QUOTE = "Organiser Priya Natarajan said the amount of rubbish in the river had shocked many of the volunteers."
+
+
+@pytest.mark.parametrize("k", [2, 3, 5, 8])
+def test_repeats_are_not_chosen_twice(river, k):
+    # Scraped pages repeat things: a standfirst restating the lead, a pull quote.
+    lead, rest = river.split("\n\n", 2)[1:]
+    text = f"Clean-up\n\n{lead}\n\n{RESTATED_LEAD}\n\n{rest}\n\n{PULL_QUOTE}\n\nThe clean-up ended at dusk."
+    lines = summarize(text, k).split("\n")
+    assert len(lines) == k
+    assert not (lead in lines and RESTATED_LEAD in lines)
+    assert lines.count(PULL_QUOTE) <= 1
+    # A budget that needs every sentence still gets them all.
+    n = len(parse_article(text).sentences)
+    assert summarize(text, n).split("\n") == [s.text for s in parse_article(text).sentences]
+
+
+# ------------------------------------------------------- rank_sentences
+def test_rank_sentences_returns_every_sentence(article):
+    doc = parse_article(article)
+    ranked = rank_sentences(article)
+    assert [r.index for r in ranked] == list(range(len(doc.sentences)))
+    assert [r.text for r in ranked] == [s.text for s in doc.sentences]
+    assert [(r.paragraph, r.position) for r in ranked] == [(s.paragraph, s.position) for s in doc.sentences]
+    assert sorted(r.rank for r in ranked) == list(range(1, len(ranked) + 1))
+    assert all(isinstance(r.score, float) and math.isfinite(r.score) for r in ranked)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_summary_is_the_top_ranked_sentences(article, k):
+    ranked = rank_sentences(article, k)
+    top = [r.text for r in ranked if r.rank <= k]
+    assert summarize(article, k).split("\n") == top
+
+
+def test_rank_one_is_a_best_scored_sentence(article):
+    ranked = rank_sentences(article)
+    first = next(r for r in ranked if r.rank == 1)
+    assert first.score == max(r.score for r in ranked)
+
+
+def test_ratio_ranking_matches_ratio_summary(river):
+    ranked = rank_sentences(river, ratio=0.5)
+    k = len(summarize(river, ratio=0.5).split("\n"))
+    assert summarize(river, ratio=0.5).split("\n") == [r.text for r in ranked if r.rank <= k]
+
+
+# ------------------------------------------------------------ properties
+PIECES = st.sampled_from([
+    "The ferry returns in May.", "Fares stay the same.", "Mr. Alvarez said so.", "The U.S. built two boats.",
+    '"Why now?" she asked.', "Riders are pleased!", "Is it safe?", "It rose 3.5 percent.", "ok", "the of",
+    "Share this article", "Advertisement", "(AP)", "Photo: the pier", "\n", "\n\n", "\r\n", " ", ".", "?",
+])
+ARTICLES = st.one_of(
+    st.text(max_size=400),
+    st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=40).map(" ".join),
+)
+LENGTH = st.one_of(
+    st.builds(lambda k: {"sentences": k}, st.integers(1, 8)),
+    st.builds(lambda r: {"ratio": r}, st.floats(0.01, 1.0)),
+    st.builds(lambda w: {"words": w}, st.integers(1, 60)),
+    st.just({}),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ARTICLES, LENGTH)
+def test_summarize_arbitrary_text(text, length):
+    try:
+        doc = parse_article(text)
+    except EmptyArticleError:
+        with pytest.raises(ValueError):
+            summarize(text, **length)
+        return
+    summary = summarize(text, **length)
+    lines = summary.split("\n")
+    sentences = [s.text for s in doc.sentences]
+    # Every line is a sentence of the article, in article order, none twice.
+    start = 0
+    for line in lines:
+        assert line in sentences[start:]
+        start = sentences.index(line, start) + 1
+    if "sentences" in length or not length:
+        assert len(lines) == min(length.get("sentences", DEFAULT_SENTENCES), len(sentences))
+    if "words" in length and len(lines) > 1:
+        assert n_words(summary) <= length["words"]
+    ranked = rank_sentences(doc, **length)
+    assert [r.text for r in ranked] == sentences
+    assert sorted(r.rank for r in ranked) == list(range(1, len(sentences) + 1))

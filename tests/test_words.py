@@ -1,0 +1,207 @@
+"""Word tokens, index terms and the scikit-learn analyzer."""
+
+from __future__ import annotations
+
+import joblib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from newsml.preprocess import STOP_WORDS, Analyzer, parse_article, stem, terms, tokenize
+
+FIXTURE_FILES = ["harbor_ferry.txt", "river_cleanup.txt", "scraped_library.txt", "pretokenized.txt"]
+
+
+# --------------------------------------------------------------- tokenize
+def test_tokenize_treebank_style():
+    assert tokenize("He didn't go to the U.S. office, she said.") == [
+        "He", "did", "n't", "go", "to", "the", "U.S.", "office", ",", "she", "said", ".",
+    ]
+
+
+def test_tokenize_splits_quotes_and_brackets():
+    assert tokenize('"Fares (in dollars) rose," he said.') == [
+        "``", "Fares", "(", "in", "dollars", ")", "rose", ",", "''", "he", "said", ".",
+    ]
+
+
+def test_tokenize_separates_every_sentence_final_period():
+    # The Treebank tokenizer alone leaves "left." as one token mid-text.
+    tokens = tokenize("He left. She stayed in the U.S. on Jan. 5. Then she went home.")
+    assert "left." not in tokens
+    assert tokens[:3] == ["He", "left", "."]
+    assert tokens.count(".") == 3
+    assert "U.S." in tokens and "Jan." in tokens
+
+
+def test_tokenize_empty():
+    assert tokenize("") == []
+    assert tokenize("  \n ") == []
+
+
+# ------------------------------------------------------------------ terms
+def test_terms_lower_case_no_stop_words_stemmed():
+    assert terms("The Runners were running quickly through the Cities") == ["runner", "run", "quick", "citi"]
+
+
+def test_terms_options():
+    text = "The Runners were running quickly through the Cities"
+    assert terms(text, stem_words=False) == ["runners", "running", "quickly", "cities"]
+    assert terms(text, stem_words=False, stop_words=None) == [
+        "the", "runners", "were", "running", "quickly", "through", "the", "cities",
+    ]
+    assert terms(text, stem_words=False, stop_words=["runners", "cities"]) == [
+        "the", "were", "running", "quickly", "through", "the",
+    ]
+
+
+def test_terms_numbers_dropped_unless_kept():
+    text = "Sales rose 3.5 percent in 2004"
+    assert terms(text, stem_words=False) == ["sales", "rose", "percent"]
+    assert terms(text, stem_words=False, keep_numbers=True) == ["sales", "rose", "3.5", "percent", "2004"]
+
+
+def test_terms_possessive_and_compounds():
+    assert terms("The mayor's high-speed ferry", stem_words=False) == ["mayor", "high-speed", "ferry"]
+    assert terms("The mayor\u2019s ferry", stem_words=False) == ["mayor", "ferry"]
+
+
+def test_terms_drop_one_letter_words_and_punctuation():
+    assert terms("A b c -- !! ... ok go", stem_words=False, stop_words=None) == ["ok", "go"]
+
+
+def test_terms_unicode_words():
+    assert terms("Caf\u00e9 owners in Z\u00fcrich", stem_words=False) == ["caf\u00e9", "owners", "z\u00fcrich"]
+
+
+def test_no_stop_word_survives(fixtures):
+    text = (fixtures / "river_cleanup.txt").read_text(encoding="utf-8")
+    for tokenizer in ("fast", "nltk"):
+        found = terms(text, stem_words=False, tokenizer=tokenizer)
+        assert found, tokenizer
+        assert not set(found) & STOP_WORDS
+        assert all(t == t.lower() for t in found)
+
+
+def test_stem():
+    assert stem("running") == "run"
+    assert stem("ferries") == "ferri"
+    assert stem("ferry") == stem("ferries")
+
+
+def test_terms_bad_tokenizer():
+    with pytest.raises(ValueError, match="tokenizer"):
+        terms("some text", tokenizer="spacy")
+
+
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_fast_and_nltk_tokenizers_mostly_agree(fixtures, name):
+    body = parse_article(fixtures / name).body
+    fast = terms(body)
+    slow = terms(body, tokenizer="nltk")
+    overlap = len(set(fast) & set(slow)) / len(set(fast) | set(slow))
+    assert overlap >= 0.9, sorted(set(fast) ^ set(slow))
+    # Same words, mostly in the same numbers.
+    assert abs(len(fast) - len(slow)) <= 0.1 * len(fast)
+
+
+def test_nltk_tokenizer_keeps_sentence_final_words():
+    text = "The ferry returns in June. Fares stay the same. Riders are pleased."
+    assert terms(text, tokenizer="nltk") == terms(text) == ["ferri", "return", "june", "fare", "stay", "rider", "pleas"]
+
+
+# --------------------------------------------------------------- Analyzer
+@pytest.fixture
+def docs(fixtures) -> list[str]:
+    return [parse_article(fixtures / name).body for name in FIXTURE_FILES]
+
+
+def test_analyzer_defaults_match_terms():
+    text = "The Runners were running quickly through the Cities"
+    assert Analyzer()(text) == terms(text)
+
+
+def test_analyzer_in_tfidf_vectorizer(docs):
+    vectorizer = TfidfVectorizer(analyzer=Analyzer())
+    matrix = vectorizer.fit_transform(docs)
+    vocabulary = vectorizer.vocabulary_
+    assert matrix.shape == (len(docs), len(vocabulary))
+    assert "ferri" in vocabulary and "librari" in vocabulary
+    assert "ferries" not in vocabulary
+    # Stop words go before stemming ("evening" may stem to "even"), so check raw words.
+    assert not {"the", "and", "of", "to", "will", "would"} & set(vocabulary)
+    assert "said" in vocabulary  # not a stop word
+    # The ferry story weighs "ferri" more than the river story does.
+    ferry = vocabulary["ferri"]
+    assert matrix[0, ferry] > 0
+    assert matrix[1, ferry] == 0
+
+
+def test_analyzer_pickles_with_joblib(tmp_path, docs):
+    analyzer = Analyzer(stop_words=["ferry", "river"], ngram_range=(1, 2), keep_numbers=True)
+    joblib.dump(analyzer, tmp_path / "analyzer.joblib")
+    loaded = joblib.load(tmp_path / "analyzer.joblib")
+    assert loaded(docs[0]) == analyzer(docs[0])
+    assert repr(loaded) == repr(analyzer)
+
+    vectorizer = TfidfVectorizer(analyzer=Analyzer()).fit(docs)
+    joblib.dump(vectorizer, tmp_path / "vectorizer.joblib")
+    again = joblib.load(tmp_path / "vectorizer.joblib")
+    assert (again.transform(docs) != vectorizer.transform(docs)).nnz == 0
+
+
+def test_analyzer_ngram_range():
+    text = "Harbor ferry returns after long pause"
+    unigrams = Analyzer()(text)
+    assert unigrams == ["harbor", "ferri", "return", "long", "paus"]
+    assert Analyzer(ngram_range=(1, 2))(text) == unigrams + [
+        "harbor ferri", "ferri return", "return long", "long paus",
+    ]
+    assert Analyzer(ngram_range=(2, 2))(text) == ["harbor ferri", "ferri return", "return long", "long paus"]
+    trigrams = Analyzer(ngram_range=(3, 3))(text)
+    assert trigrams == ["harbor ferri return", "ferri return long", "return long paus"]
+    assert Analyzer(ngram_range=(2, 3))(text) == Analyzer(ngram_range=(2, 2))(text) + trigrams
+    # n-grams longer than the text yield nothing rather than failing.
+    assert Analyzer(ngram_range=(6, 6))(text) == []
+
+
+def test_analyzer_ngrams_in_vectorizer(docs):
+    vectorizer = TfidfVectorizer(analyzer=Analyzer(ngram_range=(1, 2))).fit(docs)
+    assert "harbor ferri" in vectorizer.vocabulary_
+    assert "ferri" in vectorizer.vocabulary_
+
+
+def test_analyzer_options():
+    text = "The 3 ferries and the 2 boats"
+    assert Analyzer(stem_words=False)(text) == ["ferries", "boats"]
+    assert Analyzer(stop_words=None, stem_words=False)(text) == ["the", "ferries", "and", "the", "boats"]
+    assert Analyzer(keep_numbers=True, stem_words=False)(text) == ["ferries", "boats"]  # one-digit: too short
+    assert Analyzer(keep_numbers=True, stem_words=False)("In 2004 the 10 boats") == ["2004", "10", "boats"]
+    assert Analyzer(tokenizer="nltk")(text) == Analyzer()(text)
+    assert Analyzer(stop_words={"ferries"}, stem_words=False)(text) == ["the", "and", "the", "boats"]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"tokenizer": "spacy"},
+        {"ngram_range": (0, 1)},
+        {"ngram_range": (2, 1)},
+        {"ngram_range": (1, 2, 3)},
+        {"stop_words": "french"},
+    ],
+)
+def test_analyzer_bad_parameters(kwargs):
+    with pytest.raises(ValueError):
+        Analyzer(**kwargs)
+
+
+# ------------------------------------------------------------ properties
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["fast", "nltk"]))
+def test_terms_of_arbitrary_text(text, tokenizer):
+    found = terms(text, stem_words=False, tokenizer=tokenizer)
+    assert all(isinstance(t, str) and len(t) >= 2 for t in found)
+    assert not set(found) & STOP_WORDS
+    assert all(t in text.lower() for t in found)
