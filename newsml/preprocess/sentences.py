@@ -41,6 +41,9 @@ SENTENCE_STARTERS = frozenset(
 
 _NUMBER_ABBREV = re.compile(r"\b(?:No|Nos|no|nos|Art|art)\.$")
 _STARTS_WITH_DIGIT = re.compile(r"^[\"'\u201c\u2018(]?\d")
+# Punctuation that may end a sentence, followed by more text: only then can
+# Punkt find a boundary inside a paragraph.
+_INNER_BREAK = re.compile(r"[.?!]\S*\s+\S")
 # A question or exclamation closed by a quote.
 _QUOTED_QUESTION_END = re.compile(r"[?!][\"'\u201d\u2019]+$")
 
@@ -55,6 +58,11 @@ def _tokenizer() -> PunktSentenceTokenizer:
 
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """Character spans ``(start, end)`` of the sentences of one paragraph."""
+    stripped = paragraph.strip()
+    if stripped and not _INNER_BREAK.search(stripped):
+        # No sentence-ending punctuation before the last word: one sentence.
+        start = paragraph.index(stripped[0])
+        return [(start, start + len(stripped))]
     spans = list(_tokenizer().span_tokenize(paragraph))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
