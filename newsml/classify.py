@@ -9,6 +9,7 @@ threshold tuned for F1, so the test data is never used for tuning.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -44,8 +45,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         least one).
     threshold : ``"cv"`` (per-topic thresholds tuned by cross-validation) or a
         probability used for every topic.
-    random_state : seed of the fold split.
-    n_jobs : parallel jobs over topics (joblib threads; -1 for all cores).
+    random_state : seed of the fold split and of the SVM solver.
+    n_jobs : parallel jobs over topics (joblib threads; -1 for all cores). The
+        liblinear solves themselves run one at a time so that fits are reproducible.
     """
 
     def __init__(
@@ -88,7 +90,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             sublinear_tf=True,
             min_df=self.min_df,
             max_features=self.max_features,
-            dtype=np.float32,
+            dtype=np.float64,  # liblinear works in float64; float32 would be copied for every topic
         )
         X = self.vectorizer_.fit_transform(texts)
         n_folds = max(2, min(self.cv, len(texts)))
@@ -118,7 +120,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit_svms(self, X: sparse.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_fit_one)(X, Y[:, j], self.C, self.class_weight) for j in range(Y.shape[1])
+            delayed(_fit_one)(X, Y[:, j], self.C, self.class_weight, self.random_state) for j in range(Y.shape[1])
         )
         coefs = np.vstack([c for c, _ in results]).astype(np.float32)
         intercepts = np.array([b for _, b in results], dtype=np.float32)
@@ -140,7 +142,10 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Signed distance of each text to each topic's hyperplane, (n, n_topics)."""
         check_is_fitted(self, "coef_")
-        X = self.vectorizer_.transform(_check_texts(texts, "texts"))
+        texts = _check_texts(texts, "texts")
+        if not texts:  # the vectorizer refuses zero samples
+            return np.zeros((0, len(self.classes_)))
+        X = self.vectorizer_.transform(texts)
         return np.asarray(X @ self.coef_.T + self.intercept_, dtype=float)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -223,11 +228,20 @@ def _check_label_lists(label_lists: object, n: int) -> list[list[str]]:
     return out
 
 
-def _fit_one(X, y: np.ndarray, C: float, class_weight: str | None) -> tuple[np.ndarray, float]:
+# liblinear's dual solver shuffles with one process-wide random generator that
+# each fit re-seeds and then draws from without the GIL: SVMs fitted at the
+# same time in threads would interleave their draws, so fit one at a time.
+_LIBLINEAR_LOCK = threading.Lock()
+
+
+def _fit_one(X, y: np.ndarray, C: float, class_weight: str | None, seed: int) -> tuple[np.ndarray, float]:
     if y.min() == y.max():  # a topic with no negative (or no positive) example in this fold
         return np.zeros(X.shape[1]), (1.0 if y[0] else -1.0)
-    svm = LinearSVC(C=C, class_weight=class_weight, loss="squared_hinge", dual=True, max_iter=5000, tol=1e-4)
-    svm.fit(X, y)
+    svm = LinearSVC(
+        C=C, class_weight=class_weight, loss="squared_hinge", dual=True, max_iter=5000, tol=1e-4, random_state=seed
+    )
+    with _LIBLINEAR_LOCK:
+        svm.fit(X, y)
     return svm.coef_.ravel(), float(svm.intercept_[0])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import json
 import logging
 import os
@@ -220,7 +221,7 @@ def load_jsonl(path: str | os.PathLike[str], text_field: str = "text", labels_fi
     """One JSON object per line with a text field and a labels field (list or "a;b")."""
     path = Path(path)
     texts, labels = [], []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for line_no, line in enumerate(_read_utf8(path).splitlines(), 1):
         if not line.strip():
             continue
         where = f"{path}:{line_no}"
@@ -236,11 +237,13 @@ def load_jsonl(path: str | os.PathLike[str], text_field: str = "text", labels_fi
 
 
 def load_csv(path: str | os.PathLike[str], text_field: str = "text", labels_field: str = "labels") -> Corpus:
-    """A CSV file with a header naming a text column and a labels column ("a;b")."""
+    """A CSV file (tab-separated for ``.tsv``) with a header naming a text column
+    and a labels column ("a;b")."""
     path = Path(path)
     csv.field_size_limit(50_000_000)
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.DictReader(io.StringIO(_read_utf8(path), newline=""), delimiter=delimiter)
+    try:
         missing = {text_field, labels_field} - set(reader.fieldnames or [])
         if missing:
             raise DataFormatError(f"{path}: missing column(s) {sorted(missing)}; found {reader.fieldnames}")
@@ -248,7 +251,17 @@ def load_csv(path: str | os.PathLike[str], text_field: str = "text", labels_fiel
         for row_no, row in enumerate(reader, 2):
             texts.append(row[text_field] or "")
             labels.append(_label_list(row[labels_field], f"{path}:{row_no}"))
+    except csv.Error as exc:
+        raise DataFormatError(f"{path}:{reader.line_num}: {exc}") from None
     return _checked(Corpus(name=path.stem, texts=texts, labels=labels), path)
+
+
+def _read_utf8(path: Path) -> str:
+    """The file's text (UTF-8, with or without a byte-order mark)."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
 
 
 def load_folder(root: str | os.PathLike[str]) -> Corpus:
@@ -259,16 +272,18 @@ def load_folder(root: str | os.PathLike[str]) -> Corpus:
     """
     root = Path(root)
     by_content: dict[bytes, list[str]] = {}
-    order: list[bytes] = []
+    first_path: dict[bytes, Path] = {}
     for label_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for path in sorted(p for p in label_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
             data = path.read_bytes()
             if data not in by_content:
                 by_content[data] = []
-                order.append(data)
-            by_content[data].append(label_dir.name)
+                first_path[data] = path
+            if label_dir.name not in by_content[data]:
+                by_content[data].append(label_dir.name)
+    order = list(by_content)
     try:
-        texts = [decode_bytes(data, str(root)) for data in order]
+        texts = [decode_bytes(data, str(first_path[data])) for data in order]
     except ValueError as exc:
         raise DataFormatError(str(exc)) from None
     return _checked(Corpus(name=root.name, texts=texts, labels=[by_content[d] for d in order]), root)

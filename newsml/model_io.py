@@ -102,11 +102,7 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
     model and :class:`ModelIntegrityError` when the file's SHA-256 does not
     match its card; warns when the model was saved with another scikit-learn.
     """
-    path = Path(path) if path is not None else default_model_dir()
-    if path.is_dir():
-        path = path / f"{DEFAULT_MODEL_NAME}.joblib"
-    if path.suffix == ".json":
-        path = path.with_suffix(".joblib")
+    path = _model_path(path)
     card_path = path.with_suffix(".json")
     if not path.is_file():
         raise ModelNotFoundError(f"no model at {path}; {_HOW_TO_CREATE}")
@@ -137,9 +133,29 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
     return model
 
 
+def _model_path(path: str | os.PathLike[str] | None) -> Path:
+    """The ``.joblib`` file that ``path`` (as taken by :func:`load_model`) names."""
+    path = Path(path) if path is not None else default_model_dir()
+    if path.is_dir():
+        path = path / f"{DEFAULT_MODEL_NAME}.joblib"
+    if path.suffix == ".json":
+        path = path.with_suffix(".joblib")
+    return path
+
+
 @lru_cache(maxsize=4)
-def _cached_model(path: str | None) -> TopicClassifier:
+def _cached_model(path: str, stamp: tuple[int, int, int, int] | None) -> TopicClassifier:
+    # ``stamp`` (size and mtime of the model and its card) makes a retrained or
+    # replaced file load, and be checked, again instead of hitting the cache.
     return load_model(path)
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        model, card = path.stat(), path.with_suffix(".json").stat()
+    except OSError:
+        return None
+    return model.st_size, model.st_mtime_ns, card.st_size, card.st_mtime_ns
 
 
 def classify(text: str, model: TopicClassifier | str | os.PathLike[str] | None = None) -> list[tuple[str, float]]:
@@ -151,7 +167,8 @@ def classify(text: str, model: TopicClassifier | str | os.PathLike[str] | None =
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if not isinstance(model, TopicClassifier):
-        model = _cached_model(None if model is None else os.fspath(model))
+        path = _model_path(model)
+        model = _cached_model(os.fspath(path), _stamp(path))
     return model.predict_with_proba([text])[0]
 
 

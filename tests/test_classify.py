@@ -1,0 +1,372 @@
+"""TopicClassifier: the scikit-learn estimator contract, min_topics, explain, quality."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from newsml.classify import TopicClassifier
+from newsml.corpus import load_default_corpus
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny_topics.jsonl"
+
+NEW_TEXTS = [
+    "Tariffs on steel exports rose again as trade talks stalled.",
+    "The judge ruled that the lawsuit must go to trial.",
+    "Gas and power prices climbed when the pipeline shut.",
+    "The choir sang at dawn beside the lake.",
+    "",
+]
+
+
+def _tiny() -> tuple[list[str], list[list[str]]]:
+    rows = [json.loads(line) for line in TINY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["text"] for r in rows], [r["labels"] for r in rows]
+
+
+@pytest.fixture(scope="module")
+def tiny() -> tuple[list[str], list[list[str]]]:
+    return _tiny()
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny) -> TopicClassifier:
+    texts, labels = tiny
+    return TopicClassifier().fit(texts, labels)
+
+
+@pytest.fixture(scope="module")
+def embedded_split():
+    """The embedded corpus split 3:1 (every fourth article held out)."""
+    corpus = load_default_corpus()
+    train = [i for i in range(len(corpus.texts)) if i % 4]
+    test = [i for i in range(len(corpus.texts)) if not i % 4]
+    pick = lambda seq, idx: [seq[i] for i in idx]  # noqa: E731
+    return (
+        pick(corpus.texts, train),
+        pick(corpus.labels, train),
+        pick(corpus.texts, test),
+        pick(corpus.labels, test),
+    )
+
+
+@pytest.fixture(scope="module")
+def embedded_model(embedded_split) -> TopicClassifier:
+    train_texts, train_labels, _, _ = embedded_split
+    return TopicClassifier().fit(train_texts, train_labels)
+
+
+# ------------------------------------------------------------- fit / shapes
+def test_fit_returns_self_and_learns_sorted_classes(tiny):
+    texts, labels = tiny
+    model = TopicClassifier()
+    assert model.fit(texts, labels) is model
+    assert list(model.classes_) == sorted({lab for labs in labels for lab in labs})
+    assert model.thresholds_.shape == (len(model.classes_),)
+    assert np.all((model.thresholds_ > 0) & (model.thresholds_ < 1))
+    assert model.n_features_in_ == len(model.vectorizer_.vocabulary_) > 0
+
+
+def test_predict_returns_one_tuple_per_text(tiny_model):
+    predicted = tiny_model.predict(NEW_TEXTS)
+    assert isinstance(predicted, list) and len(predicted) == len(NEW_TEXTS)
+    for topics in predicted:
+        assert isinstance(topics, tuple)
+        assert set(topics) <= set(tiny_model.classes_)
+        assert len(set(topics)) == len(topics)
+
+
+def test_predict_finds_the_obvious_topic(tiny_model):
+    predicted = tiny_model.predict(NEW_TEXTS[:3])
+    assert predicted[0][0] == "trade"
+    assert predicted[1][0] == "courts"
+    assert predicted[2][0] == "energy"
+
+
+def test_predict_empty_list(tiny_model):
+    assert tiny_model.predict([]) == []
+    assert tiny_model.predict_proba([]).shape == (0, len(tiny_model.classes_))
+
+
+def test_predict_accepts_any_iterable_of_strings(tiny_model):
+    assert tiny_model.predict(t for t in NEW_TEXTS) == tiny_model.predict(NEW_TEXTS)
+    assert tiny_model.predict(tuple(NEW_TEXTS)) == tiny_model.predict(NEW_TEXTS)
+
+
+def test_predict_proba_shape_range_and_alignment(tiny_model):
+    probs = tiny_model.predict_proba(NEW_TEXTS)
+    assert probs.shape == (len(NEW_TEXTS), len(tiny_model.classes_))
+    assert np.all((probs >= 0) & (probs <= 1))
+    # column j is classes_[j]: the probabilities reported per predicted topic match
+    column = {c: j for j, c in enumerate(tiny_model.classes_)}
+    for row, pairs in zip(probs, tiny_model.predict_with_proba(NEW_TEXTS), strict=True):
+        for topic, p in pairs:
+            assert p == pytest.approx(row[column[topic]])
+    # and the column of the obvious topic holds the largest value
+    assert tiny_model.classes_[probs[0].argmax()] == "trade"
+    assert tiny_model.classes_[probs[1].argmax()] == "courts"
+    assert tiny_model.classes_[probs[2].argmax()] == "energy"
+
+
+def test_predicted_topics_pass_their_threshold_and_come_most_likely_first(tiny_model):
+    probs = tiny_model.predict_proba(NEW_TEXTS)
+    for row, pairs in zip(probs, tiny_model.predict_with_proba(NEW_TEXTS), strict=True):
+        ps = [p for _, p in pairs]
+        assert ps == sorted(ps, reverse=True)
+        chosen = {t for t, _ in pairs}
+        for j, topic in enumerate(tiny_model.classes_):
+            assert (topic in chosen) == (row[j] >= tiny_model.thresholds_[j])
+
+
+def test_decision_function_shape_and_ordering(tiny_model):
+    scores = tiny_model.decision_function(NEW_TEXTS)
+    probs = tiny_model.predict_proba(NEW_TEXTS)
+    assert scores.shape == (len(NEW_TEXTS), len(tiny_model.classes_))
+    assert np.all(np.isfinite(scores))
+    # calibration is increasing: a higher score means a higher probability
+    for j in range(scores.shape[1]):
+        order = np.argsort(scores[:, j], kind="stable")
+        assert np.all(np.diff(probs[order, j]) >= 0)
+    assert scores[0, list(tiny_model.classes_).index("trade")] > 0
+    assert scores[3].max() < 0  # nothing in the choir text
+
+
+# -------------------------------------------------------- params and clone
+def test_get_params_and_clone():
+    model = TopicClassifier(C=0.5, class_weight="balanced", ngram_range=(1, 1), min_df=1, cv=4, min_topics=1)
+    params = model.get_params()
+    assert set(params) == {
+        "C", "class_weight", "ngram_range", "min_df", "max_features", "cv",
+        "min_topics", "threshold", "random_state", "n_jobs",
+    }
+    twin = clone(model)
+    assert twin is not model
+    assert twin.get_params() == params
+    assert not hasattr(twin, "coef_")
+    assert "C=0.5" in repr(model)
+
+
+def test_fit_leaves_params_unchanged(tiny):
+    texts, labels = tiny
+    ngrams = [1, 2]  # a list, as a grid search might pass it
+    model = TopicClassifier(ngram_range=ngrams, min_df=1, threshold=0.4)
+    before = dict(model.get_params())
+    model.fit(texts, labels)
+    after = model.get_params()
+    assert after == before
+    assert after["ngram_range"] is ngrams and ngrams == [1, 2]
+
+
+def test_set_params_then_refit(tiny):
+    texts, labels = tiny
+    model = TopicClassifier().fit(texts, labels)
+    model.set_params(threshold=0.95, min_topics=0).fit(texts, labels)
+    assert np.all(model.thresholds_ == 0.95)
+    assert model.min_topics_ == 0
+
+
+def test_not_fitted_error_before_fit():
+    model = TopicClassifier()
+    for method in (model.predict, model.predict_proba, model.decision_function, model.predict_with_proba):
+        with pytest.raises(NotFittedError):
+            method(["some text"])
+    with pytest.raises(NotFittedError):
+        model.explain("some text")
+
+
+# ------------------------------------------------------------ input checks
+def test_single_string_is_a_type_error_in_fit(tiny):
+    texts, labels = tiny
+    with pytest.raises(TypeError, match="list of strings.*single str.*wrap it in a list"):
+        TopicClassifier().fit(texts[0], [labels[0]])
+
+
+def test_single_string_is_a_type_error_in_predict(tiny_model):
+    for method in (tiny_model.predict, tiny_model.predict_proba, tiny_model.decision_function):
+        with pytest.raises(TypeError, match="wrap it in a list"):
+            method("Tariffs on steel exports rose again.")
+
+
+def test_bytes_is_a_type_error(tiny_model):
+    with pytest.raises(TypeError, match="single bytes"):
+        tiny_model.predict(b"Tariffs on steel")
+
+
+def test_non_string_items_are_type_errors(tiny, tiny_model):
+    texts, labels = tiny
+    with pytest.raises(TypeError, match=r"texts\[1\] must be a str"):
+        tiny_model.predict(["fine", 42])
+    with pytest.raises(TypeError, match="must be a list of strings"):
+        tiny_model.predict(42)
+    with pytest.raises(TypeError, match=r"label_lists\[0\].*list of topic ids.*'trade'"):
+        TopicClassifier().fit(texts, ["trade"] + labels[1:])
+    with pytest.raises(TypeError, match=r"label_lists\[2\] must hold strings"):
+        TopicClassifier().fit(texts, labels[:2] + [[1, 2]] + labels[3:])
+
+
+def test_explain_takes_one_string(tiny_model):
+    with pytest.raises(TypeError, match="one text"):
+        tiny_model.explain(NEW_TEXTS[:2])
+
+
+def test_mismatched_lengths_are_value_errors(tiny):
+    texts, labels = tiny
+    with pytest.raises(ValueError, match="differ in length"):
+        TopicClassifier().fit(texts, labels[:-1])
+    with pytest.raises(ValueError, match="differ in length"):
+        TopicClassifier().fit(texts[:-1], labels)
+
+
+def test_no_label_at_all_is_a_value_error(tiny):
+    texts, _ = tiny
+    with pytest.raises(ValueError, match="no label"):
+        TopicClassifier().fit(texts, [[] for _ in texts])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"C": 0},
+        {"C": -1.0},
+        {"C": "1"},
+        {"class_weight": "weighted"},
+        {"cv": 1},
+        {"cv": 2.5},
+        {"min_topics": 2},
+        {"min_topics": "always"},
+        {"threshold": 1.5},
+        {"threshold": 0.0},
+        {"threshold": "tuned"},
+        {"ngram_range": (2, 1)},
+        {"min_df": 0},
+        {"max_features": 0},
+    ],
+)
+def test_invalid_parameters_raise_value_error_at_fit(tiny, params):
+    texts, labels = tiny
+    model = TopicClassifier(**params)  # construction never validates (scikit-learn convention)
+    with pytest.raises(ValueError):
+        model.fit(texts, labels)
+
+
+# ------------------------------------------------------------ determinism
+def test_two_fits_are_identical(tiny):
+    texts, labels = tiny
+    a = TopicClassifier().fit(texts, labels)
+    b = TopicClassifier().fit(texts, labels)
+    np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
+    np.testing.assert_array_equal(a.predict_proba(NEW_TEXTS), b.predict_proba(NEW_TEXTS))
+    assert a.predict(NEW_TEXTS) == b.predict(NEW_TEXTS)
+
+
+def test_two_fits_on_the_embedded_corpus_are_identical(embedded_split, embedded_model):
+    train_texts, train_labels, test_texts, _ = embedded_split
+    again = TopicClassifier().fit(train_texts, train_labels)
+    np.testing.assert_array_equal(again.thresholds_, embedded_model.thresholds_)
+    np.testing.assert_array_equal(again.calibration_, embedded_model.calibration_)
+    np.testing.assert_array_equal(again.predict_proba(test_texts), embedded_model.predict_proba(test_texts))
+    assert again.predict(test_texts) == embedded_model.predict(test_texts)
+
+
+# --------------------------------------------------------------- min_topics
+def test_min_topics_zero_allows_empty_predictions(tiny):
+    texts, labels = tiny
+    model = TopicClassifier(min_topics=0, threshold=0.9).fit(texts, labels)
+    predicted = model.predict(NEW_TEXTS)
+    assert () in predicted
+    assert () in model.predict(["The choir sang at dawn beside the lake."])
+
+
+def test_min_topics_one_always_gives_the_most_likely_topic(tiny):
+    texts, labels = tiny
+    model = TopicClassifier(min_topics=1, threshold=0.9).fit(texts, labels)
+    probs = model.predict_proba(NEW_TEXTS)
+    for row, topics in zip(probs, model.predict(NEW_TEXTS), strict=True):
+        assert len(topics) >= 1
+        assert topics[0] == model.classes_[row.argmax()]
+
+
+def test_min_topics_auto_learns_from_the_data(tiny):
+    texts, labels = tiny
+    with_empty = TopicClassifier().fit(texts, labels)
+    assert any(not labs for labs in labels)
+    assert with_empty.min_topics_ == 0
+    assert () in with_empty.predict(["The choir sang at dawn beside the lake."])
+
+    labelled = [(t, labs) for t, labs in zip(texts, labels, strict=True) if labs]
+    all_labelled = TopicClassifier().fit([t for t, _ in labelled], [labs for _, labs in labelled])
+    assert all_labelled.min_topics_ == 1
+    assert all(len(topics) >= 1 for topics in all_labelled.predict(NEW_TEXTS))
+
+
+# ------------------------------------------------------------------ explain
+def _occurs(term: str, text: str) -> bool:
+    """Every word of ``term`` appears in ``text`` as a whole word (ignoring case)."""
+    return all(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text.lower()) for word in term.split())
+
+
+def test_explain_gives_terms_of_the_text_for_each_predicted_topic(tiny_model):
+    for text in NEW_TEXTS[:3]:
+        explanation = tiny_model.explain(text, top=3)
+        assert list(explanation) == list(tiny_model.predict([text])[0])
+        for topic, pairs in explanation.items():
+            assert pairs, f"no term explains {topic}"
+            assert len(pairs) <= 3
+            weights = [w for _, w in pairs]
+            assert all(w > 0 for w in weights)
+            assert weights == sorted(weights, reverse=True)
+            for term, _ in pairs:
+                assert _occurs(term, text), (term, text)
+
+
+def test_explain_on_the_embedded_corpus(embedded_split, embedded_model):
+    _, _, test_texts, _ = embedded_split
+    explained = 0
+    for text in test_texts[:20]:
+        explanation = embedded_model.explain(text)
+        assert list(explanation) == list(embedded_model.predict([text])[0])
+        for pairs in explanation.values():
+            explained += bool(pairs)
+            for term, weight in pairs:
+                assert weight > 0
+                assert _occurs(term, text), term
+    assert explained >= 15
+
+
+def test_explain_of_an_unrelated_text_is_empty(tiny_model):
+    assert tiny_model.explain("The choir sang at dawn beside the lake.") == {}
+
+
+# ------------------------------------------------------------------ quality
+def test_probabilities_are_meaningful_on_held_out_articles(embedded_split, embedded_model):
+    _, _, test_texts, test_labels = embedded_split
+    probs = embedded_model.predict_proba(test_texts)
+    truth = np.array([[c in labs for c in embedded_model.classes_] for labs in test_labels])
+    assert truth.sum() > 100
+    mean_true, mean_false = probs[truth].mean(), probs[~truth].mean()
+    assert mean_true > 0.6
+    assert mean_false < 0.1
+    # ranking: a true topic outranks a false one of the same article most of the time
+    wins = [
+        (row[t][:, None] > row[~t][None, :]).mean() for row, t in zip(probs, truth, strict=True) if t.any()
+    ]
+    assert np.mean(wins) > 0.9
+
+
+def test_predictions_on_held_out_articles(embedded_split, embedded_model):
+    _, _, test_texts, test_labels = embedded_split
+    predicted = embedded_model.predict(test_texts)
+    tp = sum(len(set(p) & set(t)) for p, t in zip(predicted, test_labels, strict=True))
+    n_pred = sum(map(len, predicted))
+    n_true = sum(map(len, test_labels))
+    precision, recall = tp / n_pred, tp / n_true
+    assert precision > 0.7 and recall > 0.7
+    # articles without a topic mostly get none
+    untagged = [p for p, t in zip(predicted, test_labels, strict=True) if not t]
+    assert untagged and sum(not p for p in untagged) >= len(untagged) / 2

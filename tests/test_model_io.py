@@ -1,0 +1,268 @@
+"""Saving and loading models: round trip, the model card, integrity checks, classify()."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import warnings
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+import sklearn
+
+import newsml
+from newsml.classify import TopicClassifier
+from newsml.errors import ModelError, ModelIntegrityError, ModelNotFoundError
+from newsml.model_io import MODELS_ENV, classify, data_sha256, file_sha256, load_model, save_model
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny_topics.jsonl"
+TEXTS = [
+    "Tariffs on steel exports rose again as trade talks stalled.",
+    "The judge ruled that the lawsuit must go to trial.",
+    "Gas and power prices climbed when the pipeline shut.",
+    "The choir sang at dawn beside the lake.",
+]
+
+
+def _tiny() -> tuple[list[str], list[list[str]]]:
+    rows = [json.loads(line) for line in TINY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["text"] for r in rows], [r["labels"] for r in rows]
+
+
+@pytest.fixture(scope="module")
+def model() -> TopicClassifier:
+    texts, labels = _tiny()
+    return TopicClassifier().fit(texts, labels)
+
+
+@pytest.fixture(scope="module")
+def other_model() -> TopicClassifier:
+    """A different model: trained without the court cases."""
+    texts, labels = _tiny()
+    keep = [i for i, labs in enumerate(labels) if "courts" not in labs]
+    return TopicClassifier().fit([texts[i] for i in keep], [labels[i] for i in keep])
+
+
+@pytest.fixture
+def saved(tmp_path, model) -> Path:
+    path = tmp_path / "topics.joblib"
+    save_model(model, path, {"corpus": "tiny"})
+    return path
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _card(path: Path) -> dict:
+    return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- round trip
+def test_round_trip_gives_the_same_predictions(saved, model):
+    loaded = load_model(saved)
+    assert loaded is not model
+    assert isinstance(loaded, TopicClassifier)
+    assert list(loaded.classes_) == list(model.classes_)
+    np.testing.assert_array_equal(loaded.thresholds_, model.thresholds_)
+    np.testing.assert_array_equal(loaded.predict_proba(TEXTS), model.predict_proba(TEXTS))
+    assert loaded.predict(TEXTS) == model.predict(TEXTS)
+    assert loaded.get_params() == model.get_params()
+
+
+def test_load_by_card_path_or_folder(saved, model):
+    expected = model.predict(TEXTS)
+    assert load_model(saved.with_suffix(".json")).predict(TEXTS) == expected
+    assert load_model(saved.parent).predict(TEXTS) == expected
+    assert load_model(str(saved)).predict(TEXTS) == expected
+
+
+def test_save_returns_the_card_path_and_no_temp_file_is_left(tmp_path, model):
+    card_path = save_model(model, tmp_path / "sub" / "m.joblib")
+    assert card_path == tmp_path / "sub" / "m.json"
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["m.joblib", "m.json"]
+
+
+def test_save_refuses_another_suffix(tmp_path, model):
+    with pytest.raises(ValueError, match=r"\.joblib"):
+        save_model(model, tmp_path / "model.pkl")
+    assert not list(tmp_path.iterdir())
+
+
+# --------------------------------------------------------------------- card
+def test_card_describes_the_model(saved, model):
+    card = _card(saved)
+    assert card["name"] == "topics"
+    assert card["model_file"] == "topics.joblib"
+    assert card["model_sha256"] == _sha256(saved)
+    assert card["topics"] == ["courts", "energy", "trade"]
+    assert set(card["thresholds"]) == set(card["topics"])
+    for topic, threshold in card["thresholds"].items():
+        j = list(model.classes_).index(topic)
+        assert threshold == pytest.approx(model.thresholds_[j], abs=1e-4)
+    assert card["params"]["ngram_range"] == [1, 2]
+    assert card["params"]["min_topics"] == "auto"
+    assert card["corpus"] == "tiny"
+    assert card["versions"] == {
+        "newsml": newsml.__version__,
+        "scikit-learn": sklearn.__version__,
+        "python": platform.python_version(),
+    }
+    created = datetime.fromisoformat(card["created"])
+    assert created.tzinfo is not None
+    assert abs(datetime.now(timezone.utc) - created) < timedelta(minutes=10)
+
+
+def test_card_items_cannot_override_the_checksum(tmp_path, model):
+    path = tmp_path / "m.joblib"
+    save_model(model, path, {"model_sha256": "0" * 64, "versions": {}})
+    card = _card(path)
+    assert card["model_sha256"] == _sha256(path)
+    assert card["versions"]["scikit-learn"] == sklearn.__version__
+    load_model(path)
+
+
+def test_file_sha256_and_data_sha256():
+    assert file_sha256(TINY) == _sha256(TINY)
+    texts, labels = _tiny()
+    digest = data_sha256(texts, labels)
+    assert len(digest) == 64 and int(digest, 16) >= 0
+    # label order does not matter, the texts and their order do
+    assert data_sha256(texts, [list(reversed(labs)) for labs in labels]) == digest
+    assert data_sha256(texts[::-1], labels[::-1]) != digest
+    assert data_sha256([texts[0] + " "] + texts[1:], labels) != digest
+    assert data_sha256(texts, [[]] + labels[1:]) != digest
+
+
+# ---------------------------------------------------------------- integrity
+def test_tampered_model_is_refused(saved):
+    data = bytearray(saved.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    saved.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match="SHA-256"):
+        load_model(saved)
+
+
+def test_model_replaced_by_another_valid_model_is_refused(saved, other_model):
+    joblib.dump(other_model, saved, compress=3)
+    with pytest.raises(ModelIntegrityError, match="refusing to load"):
+        load_model(saved)
+
+
+def test_appended_bytes_are_refused(saved):
+    with saved.open("ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ModelIntegrityError):
+        load_model(saved)
+
+
+def test_missing_card_is_refused(saved):
+    saved.with_suffix(".json").unlink()
+    with pytest.raises(ModelIntegrityError, match="no model card"):
+        load_model(saved)
+
+
+def test_unreadable_card_is_refused(saved):
+    saved.with_suffix(".json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match="unreadable model card"):
+        load_model(saved)
+
+
+def test_card_without_checksum_is_refused(saved):
+    card = _card(saved)
+    del card["model_sha256"]
+    saved.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError):
+        load_model(saved)
+
+
+def test_a_file_that_is_not_a_topic_classifier_is_refused(tmp_path):
+    path = tmp_path / "topics.joblib"
+    joblib.dump({"not": "a model"}, path)
+    path.with_suffix(".json").write_text(json.dumps({"model_sha256": _sha256(path)}), encoding="utf-8")
+    with pytest.raises(ModelError, match="dict"):
+        load_model(path)
+
+
+def test_missing_model_names_the_command_that_creates_one(tmp_path):
+    with pytest.raises(ModelNotFoundError, match=r"python train\.py") as info:
+        load_model(tmp_path / "topics.joblib")
+    assert isinstance(info.value, FileNotFoundError)
+    assert str(tmp_path / "topics.joblib") in str(info.value)
+    with pytest.raises(ModelNotFoundError, match=r"python train\.py"):
+        load_model(tmp_path)  # a folder without topics.joblib
+
+
+def test_default_model_folder_comes_from_the_environment(tmp_path, monkeypatch, saved, model):
+    monkeypatch.setenv(MODELS_ENV, str(saved.parent))
+    assert load_model().predict(TEXTS) == model.predict(TEXTS)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv(MODELS_ENV, str(empty))
+    with pytest.raises(ModelNotFoundError, match=r"python train\.py"):
+        load_model()
+
+
+# --------------------------------------------------------- version warning
+def test_other_scikit_learn_version_warns_naming_both(saved, model):
+    card = _card(saved)
+    card["versions"]["scikit-learn"] = "0.24.2"
+    saved.with_suffix(".json").write_text(json.dumps(card, indent=2), encoding="utf-8")
+    assert _card(saved)["model_sha256"] == _sha256(saved)  # still consistent: only the card changed
+    with pytest.warns(UserWarning) as record:
+        loaded = load_model(saved)
+    messages = [str(w.message) for w in record if issubclass(w.category, UserWarning)]
+    assert any("0.24.2" in m and sklearn.__version__ in m for m in messages), messages
+    assert loaded.predict(TEXTS) == model.predict(TEXTS)
+
+
+def test_same_scikit_learn_version_does_not_warn(saved):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_model(saved)
+
+
+# ---------------------------------------------------------------- classify
+def test_classify_with_a_fitted_model(model):
+    for text in TEXTS:
+        result = classify(text, model=model)
+        assert result == model.predict_with_proba([text])[0]
+        assert [t for t, _ in result] == list(model.predict([text])[0])
+        probs = [p for _, p in result]
+        assert probs == sorted(probs, reverse=True)
+        assert all(0 <= p <= 1 for p in probs)
+    assert classify(TEXTS[0], model=model)[0][0] == "trade"
+
+
+def test_classify_with_a_model_path(saved, model):
+    assert classify(TEXTS[1], model=saved) == model.predict_with_proba([TEXTS[1]])[0]
+    assert classify(TEXTS[1], model=str(saved))[0][0] == "courts"
+
+
+def test_classify_takes_one_string(model):
+    with pytest.raises(TypeError, match="str"):
+        classify(TEXTS, model=model)  # type: ignore[arg-type]
+
+
+def test_classify_with_a_missing_model_path(tmp_path):
+    with pytest.raises(ModelNotFoundError, match=r"python train\.py"):
+        classify(TEXTS[0], model=tmp_path / "nothing.joblib")
+
+
+def test_classify_sees_a_retrained_model_at_the_same_path(saved, model, other_model):
+    assert classify(TEXTS[1], model=saved)[0][0] == "courts"
+    save_model(other_model, saved)  # retrained without courts
+    assert "courts" not in [t for t, _ in classify(TEXTS[1], model=saved)]
+    assert classify(TEXTS[1], model=saved) == other_model.predict_with_proba([TEXTS[1]])[0]
+
+
+def test_classify_checks_a_model_that_was_tampered_after_first_use(saved):
+    classify(TEXTS[0], model=saved)
+    with saved.open("ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ModelIntegrityError):
+        classify(TEXTS[0], model=saved)
