@@ -184,3 +184,17 @@ def test_arbitrary_text_splits_without_losing_characters(text):
     # Only whitespace may be lost or changed (runs of it become one space).
     assert "".join("".join(s.split()) for s in sentences) == "".join(text.split())
     assert all(s == s.strip() for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Approval came from the SEC. The shares rose.", ["Approval came from the SEC.", "The shares rose."]),
+        ('Patients with MS. "It helps," she said.', ["Patients with MS.", '"It helps," she said.']),
+        ("He paused... Then he spoke.", ["He paused...", "Then he spoke."]),
+        ("He paused... and then spoke.", ["He paused... and then spoke."]),
+        ("Ms. Ortiz arrived on Dec. 4 in Lima.", ["Ms. Ortiz arrived on Dec. 4 in Lima."]),
+    ],
+)
+def test_breaks_punkt_misses_after_acronyms_and_ellipses(text, expected):
+    assert split_sentences(text) == expected

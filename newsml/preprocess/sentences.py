@@ -44,6 +44,11 @@ _STARTS_WITH_DIGIT = re.compile(r"^[\"'\u201c\u2018(]?\d")
 # Punctuation that may end a sentence, followed by more text: only then can
 # Punkt find a boundary inside a paragraph.
 _INNER_BREAK = re.compile(r"[.?!]\S*\s+\S")
+# An all-capitals abbreviation look-alike ("SEC.", "MS.") or an ellipsis, then a
+# new sentence: a capitalised word, possibly after an opening quote.
+_MISSED_BREAK = re.compile(
+    r"(\b(?:[A-Z]{2,}\.|(?<!\.)\.\.\.|\u2026)[\"'\u201d\u2019]?)\s+(?=[\"'\u201c\u2018]?[A-Z][a-z])"
+)
 # A question or exclamation closed by a quote.
 _QUOTED_QUESTION_END = re.compile(r"[?!][\"'\u201d\u2019]+$")
 
@@ -63,7 +68,7 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         # No sentence-ending punctuation before the last word: one sentence.
         start = paragraph.index(stripped[0])
         return [(start, start + len(stripped))]
-    spans = list(_tokenizer().span_tokenize(paragraph))
+    spans = [piece for span in _tokenizer().span_tokenize(paragraph) for piece in _missed_breaks(paragraph, *span)]
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         previous = paragraph[merged[-1][0]:merged[-1][1]] if merged else ""
@@ -78,6 +83,23 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _missed_breaks(paragraph: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a Punkt span where it missed a boundary.
+
+    Punkt matches abbreviations without regard to case, so an acronym that ends
+    a sentence ("approval from the SEC. The ...") hides the break, and it never
+    breaks after an ellipsis. Both are split here when a capitalised word or an
+    opening quote follows.
+    """
+    pieces = []
+    for match in _MISSED_BREAK.finditer(paragraph, start, end):
+        cut = match.end(1)
+        pieces.append((start, cut))
+        start = match.end()
+    pieces.append((start, end))
+    return pieces
 
 
 def split_sentences(text: str) -> list[str]:
