@@ -1,0 +1,404 @@
+"""Benchmark ``newsml score``: throughput and memory on folders of articles.
+
+One run measures, on the 2,225 articles of the BBC News Summary corpus
+(``News Articles``):
+
+* ``newsml score`` with ``--jobs 1`` and ``--jobs 2``, each as a separate
+  process (``python -m newsml``), as a user runs it;
+* ``newsml score --jobs 2`` on a folder of 100,000 article files built from
+  that corpus in a temporary directory (the corpus repeated, 1,000 files per
+  sub-folder), to check that memory stays flat (goal: peak within 1.5x of the
+  2,225-file run);
+* what a user would otherwise write by hand, in one process: a loop that per
+  file reads the text, summarizes it with sumy's LexRank (3 sentences; sumy's
+  document built from newsml's sentence splitter and NLTK's Treebank word
+  tokenizer, since sumy's own tokenizer needs NLTK's Punkt data, which cannot
+  be downloaded here) and tags it with a scikit-learn TF-IDF + one-vs-rest
+  LinearSVC model trained on newsml's embedded corpus, writing one JSON line
+  per file. Its throughput is compared with newsml's.
+
+For each ``newsml score`` process it reports the wall-clock time from launch
+to exit (interpreter start, imports and worker start-up included), the
+scoring time newsml reports (first file listed to last record written), the
+steady rate (from the first record written to the last), the CPU time of the
+process and its workers, and the peak memory: the largest sum of the resident
+set sizes of the process and all its descendants, sampled every 20 ms (shared
+pages are counted once per process, so this overstates the true footprint of
+several processes alike for every run). The machine's load average is
+recorded, since other work on the machine slows wall-clock figures; the CPU
+seconds per article are not affected by it.
+
+Results go to ``benchmarks/results/batch_scoring.{md,json}``; progress to stderr.
+
+Usage::
+
+    python benchmarks/batch_scoring.py [--data PATH] [--files 100000] [--tmp DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "bbc-news-summary" / "News Articles"
+RESULTS = REPO_ROOT / "benchmarks" / "results"
+SAMPLE_INTERVAL = 0.02
+#: Goals of the batch-scoring issue.
+GOAL_RATE = 1000.0
+GOAL_SPEEDUP = 10.0
+GOAL_MEMORY_RATIO = 1.5
+
+try:
+    import psutil
+except ImportError:  # memory then comes from getrusage: the largest single process
+    psutil = None
+
+
+def log(message: str) -> None:
+    print(f"[batch_scoring {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------- newsml processes
+class MemorySampler(threading.Thread):
+    """Peak of the summed RSS of a process and its descendants."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        if psutil is None:
+            return
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self.stop.is_set():
+            total = 0
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                break
+            for proc in procs:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self.stop.wait(SAMPLE_INTERVAL)
+
+
+class OutputWatcher(threading.Thread):
+    """When the first record appeared in the output file, and how many lines it had then."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self.first: float | None = None
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set() and self.first is None:
+            try:
+                if self.path.stat().st_size > 0:
+                    self.first = time.perf_counter()
+            except OSError:
+                pass
+            self.stop.wait(0.005)
+
+
+def run_newsml(folder: Path, out: Path, jobs: int, model: Path) -> dict[str, Any]:
+    """Run ``python -m newsml score`` on ``folder``; its figures."""
+    command = [
+        sys.executable, "-m", "newsml", "score", str(folder),
+        "--jobs", str(jobs), "--out", str(out), "--model", str(model),
+    ]
+    log(f"running {shlex.join(command[1:])}")
+    load_before = os.getloadavg()
+    out.unlink(missing_ok=True)
+    watcher = OutputWatcher(out)
+    watcher.start()
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO_ROOT)
+    sampler = MemorySampler(process.pid)
+    sampler.start()
+    stderr_lines: list[bytes] = []
+    reader = threading.Thread(target=lambda: stderr_lines.extend(process.stderr), daemon=True)
+    reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    end = time.perf_counter()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    sampler.stop.set()
+    watcher.stop.set()
+    reader.join()
+    sampler.join()
+    stderr = b"".join(stderr_lines).decode("utf-8", errors="replace")
+    if process.returncode != 0:
+        raise RuntimeError(f"newsml score exited with {process.returncode}:\n{stderr}")
+    match = re.search(r"(\d+) files in ([\d.]+) s", stderr)
+    files = int(match.group(1)) if match else sum(1 for _ in out.open("rb"))
+    scoring = float(match.group(2)) if match else end - start
+    first = watcher.first or start
+    lines_at_first = 1  # the first chunk's records appear together; count from the first one
+    steady = (files - lines_at_first) / max(end - first, 1e-9)
+    peak = sampler.peak or usage.ru_maxrss * 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    result = {
+        "folder": str(folder),
+        "files": files,
+        "jobs": jobs,
+        "wall_s": end - start,
+        "scoring_s": scoring,
+        "rate_end_to_end": files / (end - start),
+        "rate_scoring": files / scoring,
+        "rate_steady": steady,
+        "cpu_s": cpu,
+        "articles_per_cpu_s": files / cpu,
+        "peak_rss_mb": peak / 1e6,
+        "peak_memory_source": "psutil: summed RSS of the process tree" if sampler.peak else "ru_maxrss",
+        "output_mb": out.stat().st_size / 1e6,
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+    }
+    log(
+        f"{files} files, jobs={jobs}: {result['wall_s']:.1f} s end to end ({result['rate_end_to_end']:.0f}/s), "
+        f"scoring {scoring:.1f} s ({result['rate_scoring']:.0f}/s), steady {steady:.0f}/s, "
+        f"{result['articles_per_cpu_s']:.0f} articles per CPU second, peak {result['peak_rss_mb']:.0f} MB"
+    )
+    return result
+
+
+def build_large_folder(source: Path, target: Path, n: int) -> int:
+    """``n`` article files under ``target`` (1,000 per sub-folder), the corpus repeated."""
+    files = sorted(source.rglob("*.txt"))
+    contents = [f.read_bytes() for f in files]
+    for i in range(n):
+        folder = target / f"{i // 1000:03d}"
+        if i % 1000 == 0:
+            folder.mkdir(parents=True)
+        (folder / f"{i:06d}.txt").write_bytes(contents[i % len(contents)])
+    return sum(len(contents[i % len(contents)]) for i in range(n))
+
+
+# --------------------------------------------------------------- hand-written
+def hand_written_loop(folder: Path, out: Path) -> dict[str, Any]:
+    """The sumy LexRank + TF-IDF/LinearSVC loop, one file at a time, in this process."""
+    import resource
+
+    from nltk.tokenize import NLTKWordTokenizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MultiLabelBinarizer
+    from sklearn.svm import LinearSVC
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.utils import get_stop_words
+
+    from newsml.corpus import load_default_corpus
+    from newsml.preprocess import split_sentences
+
+    class Tokenizer:
+        """What sumy's summarizers need of a tokenizer: words of a sentence."""
+
+        language = "english"
+
+        def __init__(self) -> None:
+            self._nltk = NLTKWordTokenizer()
+
+        def to_words(self, sentence: str) -> tuple[str, ...]:
+            return tuple(t for t in self._nltk.tokenize(sentence) if t[:1].isalpha())
+
+    corpus = load_default_corpus()
+    binarizer = MultiLabelBinarizer()
+    y = binarizer.fit_transform(corpus.labels)
+    classifier = make_pipeline(
+        TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2), min_df=2),
+        OneVsRestClassifier(LinearSVC()),
+    ).fit(corpus.texts, y)
+    tokenizer = Tokenizer()
+    summarizer = LexRankSummarizer(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+
+    files = sorted(folder.rglob("*.txt"))
+    log(f"hand-written sumy LexRank + TF-IDF/LinearSVC loop on {len(files)} files")
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    load_before = os.getloadavg()
+    start = time.perf_counter()
+    with out.open("w", encoding="utf-8") as fh:
+        for path in files:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            sentences = [Sentence(s, tokenizer) for s in split_sentences(text)]
+            summary = [str(s) for s in summarizer(ObjectDocumentModel([Paragraph(sentences)]), 3)]
+            topics = binarizer.classes_[classifier.predict([text])[0].astype(bool)].tolist()
+            fh.write(json.dumps({"path": str(path.relative_to(folder)), "summary": summary, "topics": topics}) + "\n")
+    seconds = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    result = {
+        "files": len(files),
+        "seconds": seconds,
+        "rate": len(files) / seconds,
+        "cpu_s": cpu,
+        "articles_per_cpu_s": len(files) / cpu,
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+    }
+    log(f"hand-written loop: {seconds:.1f} s, {result['rate']:.1f} articles/s")
+    return result
+
+
+# ------------------------------------------------------------------ report
+def provenance() -> dict[str, Any]:
+    import joblib
+    import nltk
+    import sklearn
+    import sumy
+
+    import newsml
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    revision = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    if git("status", "--porcelain", "--", "newsml").strip():
+        revision += " + local changes"
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "newsml": f"{newsml.__version__} ({revision})",
+        "scikit-learn": sklearn.__version__,
+        "nltk": nltk.__version__,
+        "joblib": joblib.__version__,
+        "sumy": getattr(sumy, "__version__", "?"),
+        "psutil": getattr(psutil, "__version__", None),
+        "command": shlex.join([sys.executable, *sys.argv]),
+    }
+
+
+def markdown(results: dict[str, Any]) -> str:
+    info = results["provenance"]
+    runs = results["newsml"]
+    base = results["hand_written"]
+    small1, small2, large = runs["bbc_jobs1"], runs["bbc_jobs2"], runs.get("large_jobs2")
+    lines = [
+        "# Batch scoring benchmark",
+        "",
+        f"{info['date']}; Python {info['python']}, {info['cpus']} CPUs, newsml {info['newsml']}, "
+        f"scikit-learn {info['scikit-learn']}, nltk {info['nltk']}, joblib {info['joblib']}, sumy {info['sumy']}.",
+        f"Command: `{info['command']}`.",
+        "",
+        "## `newsml score`",
+        "",
+        "| run | files | jobs | end to end (s) | articles/s end to end | scoring (s) | articles/s scoring "
+        "| articles/s steady | CPU s | articles per CPU s | peak memory (MB) | load before/after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, run in runs.items():
+        label = {"bbc_jobs1": "BBC", "bbc_jobs2": "BBC", "large_jobs2": "100k folder"}.get(name, name)
+        lines.append(
+            f"| {label} | {run['files']:,} | {run['jobs']} | {run['wall_s']:.1f} | {run['rate_end_to_end']:.0f} "
+            f"| {run['scoring_s']:.1f} | {run['rate_scoring']:.0f} | {run['rate_steady']:.0f} | {run['cpu_s']:.1f} "
+            f"| {run['articles_per_cpu_s']:.0f} | {run['peak_rss_mb']:.0f} "
+            f"| {run['load_before'][0]:.1f} / {run['load_after'][0]:.1f} |"
+        )
+    lines += [
+        "",
+        "*End to end*: launch to exit of `python -m newsml score` (interpreter start, imports, model load and "
+        "worker start-up included). *Scoring*: as reported by newsml, first file listed to last record written "
+        "(worker start-up included). *Steady*: first record written to exit. *Peak memory*: summed RSS of the "
+        "process and its workers, sampled every 20 ms. *Load*: 1-minute load average of the machine.",
+        "",
+        "## Hand-written loop (sumy LexRank + scikit-learn TF-IDF/LinearSVC, one file at a time)",
+        "",
+        "| files | seconds | articles/s | articles per CPU s |",
+        "|---:|---:|---:|---:|",
+        f"| {base['files']:,} | {base['seconds']:.1f} | {base['rate']:.1f} | {base['articles_per_cpu_s']:.1f} |",
+        "",
+        "## Against the goals",
+        "",
+    ]
+    speedup1 = small1["rate_scoring"] / base["rate"]
+    speedup2 = small2["rate_scoring"] / base["rate"]
+    speedup_e2e = small2["rate_end_to_end"] / base["rate"]
+    lines += [
+        f"- Throughput on 2 cores (BBC, `--jobs 2`): {small2['rate_end_to_end']:.0f} articles/s end to end, "
+        f"{small2['rate_scoring']:.0f} scoring, {small2['rate_steady']:.0f} steady"
+        + (f", {large['rate_scoring']:.0f} on the 100,000-file folder" if large else "")
+        + f" (goal {GOAL_RATE:.0f}).",
+        f"- CPU cost: {1000 / small1['articles_per_cpu_s']:.2f} ms of CPU per article with `--jobs 1` "
+        f"(imports included), so an idle 2-core machine peaks near {2 * small1['articles_per_cpu_s']:.0f} "
+        "articles/s.",
+        f"- Speed-up over the hand-written loop (same files, scoring time): {speedup1:.1f}x with `--jobs 1`, "
+        f"{speedup2:.1f}x with `--jobs 2` ({speedup_e2e:.1f}x end to end; goal {GOAL_SPEEDUP:.0f}x).",
+    ]
+    if large:
+        ratio = large["peak_rss_mb"] / small2["peak_rss_mb"]
+        verdict = "within" if ratio <= GOAL_MEMORY_RATIO else "NOT within"
+        lines.append(
+            f"- Memory: peak {large['peak_rss_mb']:.0f} MB on {large['files']:,} files against "
+            f"{small2['peak_rss_mb']:.0f} MB on {small2['files']:,} ({ratio:.2f}x, {verdict} the "
+            f"{GOAL_MEMORY_RATIO}x goal)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the BBC 'News Articles' folder")
+    parser.add_argument("--files", type=int, default=100_000, help="files in the large folder (0 skips it)")
+    parser.add_argument("--tmp", type=Path, default=None, help="where to build the large folder")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write batch_scoring.{md,json}")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        parser.error(f"{args.data}: no such folder (the BBC News Summary corpus's 'News Articles')")
+
+    from newsml.corpus import load_default_corpus
+    from newsml.training import train
+
+    results: dict[str, Any] = {"provenance": provenance(), "newsml": {}}
+    with tempfile.TemporaryDirectory(prefix="newsml-bench-", dir=args.tmp) as tmp_name:
+        tmp = Path(tmp_name)
+        log("training the topic model (embedded corpus, as train.py)")
+        model = train(load_default_corpus(), out_dir=tmp / "model", cv_folds=0).model_path
+        for jobs in (1, 2):
+            results["newsml"][f"bbc_jobs{jobs}"] = run_newsml(args.data, tmp / f"bbc_jobs{jobs}.jsonl", jobs, model)
+        if (tmp / "bbc_jobs1.jsonl").read_bytes() != (tmp / "bbc_jobs2.jsonl").read_bytes():
+            raise RuntimeError("--jobs 1 and --jobs 2 wrote different outputs")
+        results["hand_written"] = hand_written_loop(args.data, tmp / "hand_written.jsonl")
+        if args.files:
+            log(f"building a folder of {args.files:,} files")
+            size = build_large_folder(args.data, tmp / "large", args.files)
+            log(f"built: {size / 1e6:.0f} MB")
+            results["newsml"]["large_jobs2"] = run_newsml(tmp / "large", tmp / "large.jsonl", 2, model)
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "batch_scoring.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    report = markdown(results)
+    (args.results / "batch_scoring.md").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

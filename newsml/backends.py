@@ -1,0 +1,212 @@
+"""Where chunks of batch work run: in-process, joblib's loky processes, or Dask.
+
+Every backend takes a chunk (a list of files) with :meth:`Backend.submit` and
+returns a future whose ``result()`` is the chunk's output lines. The caller
+keeps at most :attr:`Backend.max_in_flight` chunks submitted and collects the
+results in submission order, so output order and memory do not depend on
+the backend.
+
+* :class:`SerialBackend` (``--jobs 1``) scores in the calling process.
+* :class:`LocalBackend` (``--jobs N``) uses the loky process pool behind
+  ``joblib.Parallel`` (``joblib.externals.loky.get_reusable_executor``),
+  driven directly so that the caller, not only the dispatcher, bounds the
+  chunks in flight. Workers read the files themselves and keep the model they
+  loaded for the life of the process; BLAS threads are limited to one per
+  worker.
+* :class:`DaskBackend` (``--backend dask``) connects to an existing
+  ``dask.distributed`` scheduler. The model is sent to the workers once
+  (``scatter``) and the client sends file *contents* with each chunk, so the
+  workers need ``newsml`` installed but no access to the files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import joblib
+
+from newsml.htmltext import MissingExtraError
+
+logger = logging.getLogger(__name__)
+
+#: Environment variable naming the Dask scheduler (``tcp://host:8786``).
+SCHEDULER_ENV = "NEWSML_DASK_SCHEDULER"
+#: Chunks in flight per worker process or thread.
+IN_FLIGHT_PER_WORKER = 2
+#: Seconds to wait for a Dask scheduler and its first worker.
+DASK_CONNECT_TIMEOUT = 30
+#: Environment of local worker processes: one BLAS/OpenMP thread each.
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+#: The chunk task: ``task(items, settings, model=None) -> list of output lines``.
+Task = Callable[..., list[Any]]
+
+
+class Backend(Protocol):
+    """Runs chunk tasks; see the module docstring."""
+
+    #: Chunks the caller may keep submitted at once.
+    max_in_flight: int
+    #: Whether chunks must carry file contents (the workers cannot read the files).
+    sends_contents: bool
+
+    def submit(self, items: Sequence[Any]) -> Any:
+        """Start scoring a chunk; return an object whose ``result()`` gives its lines."""
+
+    def close(self) -> None:
+        """Release the workers after a completed run."""
+
+    def abort(self) -> None:
+        """Stop the workers after an error or an interruption."""
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """Worker processes for ``jobs``: itself when positive, all cores for ``None``, 0 or -1."""
+    if jobs is None or jobs in (0, -1):
+        return max(1, joblib.cpu_count())
+    if jobs < -1:
+        return max(1, joblib.cpu_count() + 1 + jobs)
+    return jobs
+
+
+class _Done:
+    """A finished future."""
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+    def result(self) -> Any:
+        return self._value
+
+
+class SerialBackend:
+    """Scores each chunk in the calling process when it is submitted."""
+
+    max_in_flight = 1
+    sends_contents = False
+
+    def __init__(self, task: Task, settings: Any, model: Any) -> None:
+        self._task, self._settings, self._model = task, settings, model
+
+    def submit(self, items: Sequence[Any]) -> _Done:
+        return _Done(self._task(items, self._settings, self._model))
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+class LocalBackend:
+    """Scores chunks in ``jobs`` loky worker processes (reused across runs)."""
+
+    sends_contents = False
+
+    def __init__(self, task: Task, settings: Any, jobs: int, idle_timeout: int = 60) -> None:
+        from joblib.externals.loky import get_reusable_executor
+
+        self._task, self._settings = task, settings
+        self.max_in_flight = IN_FLIGHT_PER_WORKER * jobs
+        self._executor = get_reusable_executor(max_workers=jobs, timeout=idle_timeout, env=WORKER_ENV)
+
+    def submit(self, items: Sequence[Any]) -> Any:
+        return self._executor.submit(_in_worker, self._task, list(items), self._settings, os.getpid())
+
+    def close(self) -> None:
+        pass  # idle workers exit after ``idle_timeout`` seconds, or with this process
+
+    def abort(self) -> None:
+        self._executor.shutdown(wait=False, kill_workers=True)
+
+
+def _in_worker(task: Task, items: list[Any], settings: Any, parent_pid: int) -> list[Any]:
+    """Run ``task`` in a local worker that exits if its parent process dies."""
+    _watch_parent(parent_pid)
+    return task(items, settings)
+
+
+_watchdog_lock = threading.Lock()
+_watched_parent: int | None = None
+
+
+def _watch_parent(parent_pid: int, interval: float = 1.0) -> None:
+    """Exit this worker process once ``parent_pid`` is no longer its parent.
+
+    A parent killed with SIGKILL cannot stop its loky workers, and a worker
+    blocked on sending a result would otherwise wait forever.
+    """
+    global _watched_parent
+    with _watchdog_lock:
+        if _watched_parent == parent_pid or os.getppid() != parent_pid:
+            return
+        _watched_parent = parent_pid
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsml-parent-watchdog", daemon=True).start()
+
+
+class DaskBackend:
+    """Scores chunks on a ``dask.distributed`` cluster; the client sends file contents."""
+
+    sends_contents = True
+
+    def __init__(self, task: Task, settings: Any, model: Any, scheduler: str, timeout: int = DASK_CONNECT_TIMEOUT):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise MissingExtraError(
+                "--backend dask needs dask.distributed, which is not installed: pip install 'newsml[dask]'"
+            ) from None
+        self._task, self._settings = task, settings
+        try:
+            self._client = Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        try:
+            self._client.wait_for_workers(1, timeout=timeout)
+            threads = sum(self._client.nthreads().values())
+            self.max_in_flight = max(2, IN_FLIGHT_PER_WORKER * threads)
+            self._model = self._client.scatter(model, broadcast=True, hash=False)
+        except BaseException:
+            self._client.close()
+            raise
+        logger.info("Dask scheduler %s: %d worker threads", scheduler, threads)
+
+    def submit(self, items: Sequence[Any]) -> Any:
+        return self._client.submit(self._task, list(items), self._settings, self._model, pure=False)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def abort(self) -> None:
+        try:
+            self._client.close(timeout=5)
+        except Exception:  # already broken: nothing more to release
+            logger.debug("closing the Dask client failed", exc_info=True)
+
+
+def make_backend(
+    kind: str, task: Task, settings: Any, model: Any, *, jobs: int | None = None, scheduler: str | None = None
+) -> Backend:
+    """The backend ``kind`` (``"local"`` or ``"dask"``) for ``task``."""
+    if kind == "dask":
+        scheduler = scheduler or os.environ.get(SCHEDULER_ENV)
+        if not scheduler:
+            raise ValueError(f"--backend dask needs --scheduler ADDRESS or ${SCHEDULER_ENV}")
+        return DaskBackend(task, settings, model, scheduler)
+    if kind != "local":
+        raise ValueError(f"backend must be 'local' or 'dask', got {kind!r}")
+    n = resolve_jobs(jobs)
+    if n == 1:
+        return SerialBackend(task, settings, model)
+    return LocalBackend(task, settings, n)

@@ -1,0 +1,522 @@
+"""The ``newsml`` command: summarize, tag, score a folder, train.
+
+Only argument parsing and terminal output live here; the work is done by
+:mod:`newsml.batch`, :mod:`newsml.summarize`, :mod:`newsml.model_io` and
+:mod:`newsml.training`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from newsml import __version__
+from newsml.backends import SCHEDULER_ENV
+from newsml.batch import (
+    BATCH_MAX_BYTES,
+    DEFAULT_CHUNK_FILES,
+    DEFAULT_PATTERNS,
+    ERROR_KINDS,
+    BatchOptions,
+    BatchStats,
+    SummaryLength,
+    count_article_files,
+    document_from_bytes,
+    error_text,
+    summarize_article,
+    tag_documents,
+)
+from newsml.batch_output import ResumeError
+from newsml.errors import ArticleError, ModelError
+from newsml.htmltext import MissingExtraError, is_html_name
+from newsml.model_io import load_model
+from newsml.summarize import DEFAULT_SENTENCES
+
+#: Every article was scored.
+EXIT_OK = 0
+#: Some articles (or the one article) could not be scored; see the ``error`` fields.
+EXIT_FAILED = 1
+#: The command line is wrong (bad option, missing folder, output that cannot be resumed).
+EXIT_USAGE = 2
+#: Another error stopped the run (missing or damaged model, unreachable cluster, I/O error).
+EXIT_ERROR = 3
+#: Interrupted by Ctrl-C or SIGTERM; the output holds whole records and can be resumed.
+EXIT_INTERRUPTED = 130
+
+_EXIT_HELP = f"""exit status:
+  {EXIT_OK}    every article was scored
+  {EXIT_FAILED}    some articles failed (their records carry an error; named on stderr)
+  {EXIT_USAGE}    usage error (bad option, missing folder or file, output that cannot be resumed)
+  {EXIT_ERROR}    other error (missing or damaged model, unreachable Dask scheduler, I/O error)
+  {EXIT_INTERRUPTED}  interrupted; rerun with --resume to continue"""
+
+_SCORE_EPILOG = f"""records (one per file, sorted by relative path):
+  path, sha256, title, summary (sentences), topics (with probabilities),
+  sentences, words (counts of the body), error (null when scored).
+  error reads "KIND: reason"; kinds: {", ".join(ERROR_KINDS)}.
+  CSV joins summary sentences with spaces and writes topics as topic=p;topic=p.
+
+resuming:
+  --resume keeps the records of files whose SHA-256 is unchanged and scores
+  the rest; the result equals an uninterrupted run's output byte for byte.
+  Use the same options (model, length, format) as the interrupted run.
+
+dask:
+  newsml score DIR --backend dask --scheduler tcp://HOST:8786 --out scores.jsonl
+  (or set ${SCHEDULER_ENV}). Workers need newsml installed (and newsml[html]
+  for HTML); they need no access to DIR: the client sends file contents.
+
+{_EXIT_HELP}"""
+
+logger = logging.getLogger("newsml")
+
+
+class UsageError(Exception):
+    """A command-line mistake found after parsing (exit status 2)."""
+
+
+# ----------------------------------------------------------------- arguments
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be a positive number of processes, or -1 for all cores")
+    return value
+
+
+def _ratio(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {value}")
+    return value
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
+
+
+def _size(text: str) -> int:
+    match = _SIZE.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 200000, 500k, 5M)")
+    value = int(float(match.group(1)) * _SIZE_UNITS[match.group(2).lower()])
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 byte, got {text!r}")
+    return value
+
+
+def _add_length_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--sentences", type=_positive_int, metavar="N", help=f"summary sentences (default: {DEFAULT_SENTENCES})"
+    )
+    group.add_argument("--ratio", type=_ratio, metavar="R", help="summary length as a share of the sentences, (0, 1]")
+    group.add_argument("--words", type=_positive_int, metavar="N", help="summary word budget")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``newsml`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="newsml",
+        description="Extractive summaries and topic tags for news articles, offline.",
+        epilog=_EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    summarize = commands.add_parser(
+        "summarize",
+        help="summarize one article",
+        description="Summarize one article (a file, or standard input): the chosen sentences, one per line.",
+        epilog=_EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    summarize.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="article file, or - for stdin (default)"
+    )
+    _add_length_options(summarize)
+    summarize.add_argument("--json", action="store_true", help="print a JSON object with title, summary and counts")
+    summarize.add_argument("--html", action="store_true", help="read the input as HTML (default: by file extension)")
+    summarize.set_defaults(func=_cmd_summarize, parser=summarize)
+
+    tag = commands.add_parser(
+        "tag",
+        help="topics of one article",
+        description="Topics of one article (a file, or standard input) with their probabilities.",
+        epilog=_EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tag.add_argument("file", nargs="?", default="-", metavar="FILE", help="article file, or - for stdin (default)")
+    tag.add_argument("--json", action="store_true", help="print a JSON object")
+    tag.add_argument("--model", metavar="PATH", help="model file or folder (default: models/topics.joblib)")
+    tag.add_argument("--html", action="store_true", help="read the input as HTML (default: by file extension)")
+    tag.set_defaults(func=_cmd_tag, parser=tag)
+
+    score = commands.add_parser(
+        "score",
+        help="summarize and tag every article under a folder",
+        description="Summarize and tag every article under DIR (recursively) into one JSONL or CSV output.",
+        epilog=_SCORE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    score.add_argument("dir", metavar="DIR", help="folder of articles")
+    score.add_argument(
+        "--glob",
+        action="append",
+        metavar="PATTERN",
+        help=f"file name pattern, repeatable (default: {' '.join(DEFAULT_PATTERNS)}); a pattern with / "
+        "matches the end of the relative path",
+    )
+    score.add_argument("--html", action="store_true", help="also score *.html and *.htm (needs newsml[html])")
+    score.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
+    score.add_argument(
+        "--format",
+        choices=("jsonl", "csv"),
+        help="output format (default: csv when --out ends in .csv, else jsonl)",
+    )
+    score.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: all cores; -1: all cores)")
+    score.add_argument("--backend", choices=("local", "dask"), default="local", help="where to score (default: local)")
+    score.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help=f"Dask scheduler address for --backend dask (default: ${SCHEDULER_ENV})",
+    )
+    score.add_argument("--resume", action="store_true", help="continue an interrupted run into --out")
+    score.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=BATCH_MAX_BYTES,
+        metavar="SIZE",
+        help=f"files larger than this get an error record (default: {BATCH_MAX_BYTES:_}; 500k, 2M accepted)",
+    )
+    _add_length_options(score)
+    score.add_argument("--model", metavar="PATH", help="model file or folder (default: models/topics.joblib)")
+    score.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=DEFAULT_CHUNK_FILES,
+        metavar="N",
+        help=f"files per chunk of work (default: {DEFAULT_CHUNK_FILES})",
+    )
+    score.add_argument("--quiet", "-q", action="store_true", help="no progress and no per-file warnings on stderr")
+    score.set_defaults(func=_cmd_score, parser=score)
+
+    train = commands.add_parser(
+        "train",
+        help="train the topic model (as train.py)",
+        description="Train newsml's topic classifier and save it under models/ (the same as `python train.py`).",
+    )
+    from newsml.training import build_parser as build_train_parser
+
+    build_train_parser(train)
+    train.set_defaults(func=_cmd_train, parser=train)
+    return parser
+
+
+# ------------------------------------------------------------------ commands
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``newsml`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        args.parser.print_usage(sys.stderr)
+        print(f"newsml {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nnewsml: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`newsml score DIR | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+    except (ModelError, MissingExtraError, ConnectionError, OSError) as exc:
+        print(f"newsml: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug or a failed cluster: not a per-file failure (status 1)
+        if os.environ.get("NEWSML_DEBUG"):
+            raise
+        print(f"newsml: error: {type(exc).__name__}: {exc} (set NEWSML_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _read_input(file: str) -> tuple[bytes, str]:
+    """The bytes of FILE (or stdin for ``-``) and the name to report."""
+    if file == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    path = Path(file)
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"{file}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{file}: is a folder (use `newsml score {file}`)")
+    return path.read_bytes(), file
+
+
+def _length(args: argparse.Namespace) -> SummaryLength:
+    return SummaryLength(sentences=args.sentences, ratio=args.ratio, words=args.words)
+
+
+def _cmd_summarize(args: argparse.Namespace) -> int:
+    try:
+        data, source = _read_input(args.file)
+        record, _ = summarize_article(
+            data, source, html=args.html or is_html_name(source), length=_length(args)
+        )
+    except (ArticleError, MissingExtraError, OSError) as exc:
+        print(f"newsml summarize: {args.file}: {error_text(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        obj = {
+            "path": source,
+            "title": record.title,
+            "summary": record.summary,
+            "sentences": record.sentences,
+            "words": record.words,
+        }
+        print(json.dumps(obj, ensure_ascii=False))
+    else:
+        print("\n".join(record.summary or []))
+    return EXIT_OK
+
+
+def _cmd_tag(args: argparse.Namespace) -> int:
+    try:
+        data, source = _read_input(args.file)
+        doc = document_from_bytes(data, source, html=args.html or is_html_name(source))
+    except (ArticleError, MissingExtraError, OSError) as exc:
+        print(f"newsml tag: {args.file}: {error_text(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    topics = tag_documents([doc], load_model(args.model))[0]
+    if args.json:
+        obj = {"path": source, "topics": [{"topic": t, "probability": p} for t, p in topics]}
+        print(json.dumps(obj, ensure_ascii=False))
+    else:
+        for topic, probability in topics:
+            print(f"{topic}\t{probability:.4f}")
+    return EXIT_OK
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from newsml.training import run
+
+    return run(args)
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from newsml.batch import score_folder
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        raise UsageError(f"{args.dir}: {'not a folder' if folder.exists() else 'no such folder'}")
+    if args.resume and not args.out:
+        raise UsageError("--resume needs --out FILE (standard output cannot be resumed)")
+    if args.scheduler and args.backend != "dask":
+        raise UsageError("--scheduler needs --backend dask")
+    scheduler = args.scheduler or os.environ.get(SCHEDULER_ENV)
+    if args.backend == "dask" and not scheduler:
+        raise UsageError(f"--backend dask needs --scheduler ADDRESS or ${SCHEDULER_ENV}")
+    if args.backend == "dask" and args.jobs is not None:
+        print("newsml score: warning: --jobs is ignored with --backend dask (the cluster has its workers)",
+              file=sys.stderr)
+    fmt = args.format or ("csv" if args.out and args.out.lower().endswith(".csv") else "jsonl")
+    options = BatchOptions(
+        patterns=tuple(args.glob) if args.glob else DEFAULT_PATTERNS,
+        html=args.html,
+        fmt=fmt,
+        jobs=args.jobs,
+        backend=args.backend,
+        scheduler=scheduler,
+        resume=args.resume,
+        max_bytes=args.max_bytes,
+        length=_length(args),
+        model=args.model,
+        chunk_files=args.chunk_size,
+    )
+    display = Progress(sys.stderr, quiet=args.quiet)
+    if display.bar:
+        display.total = count_article_files(folder, options.all_patterns)
+    with _log_to(display, quiet=args.quiet), _sigterm_interrupts():
+        try:
+            stats = score_folder(folder, args.out, options, progress=display.update)
+        except ResumeError as exc:
+            raise UsageError(f"cannot resume: {exc}") from None
+        except KeyboardInterrupt:
+            display.clear()
+            where = f"{args.out} holds whole records only; rerun with --resume to continue" if args.out else ""
+            print(f"newsml score: interrupted. {where}".rstrip(), file=sys.stderr)
+            return EXIT_INTERRUPTED
+        finally:
+            display.clear()
+    display.summary(stats)
+    if stats.failed or stats.listing_errors:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ progress
+class Progress:
+    """Progress on stderr: a bar on a terminal, a line every few seconds otherwise."""
+
+    #: Seconds between redraws of the bar, and between count lines.
+    BAR_INTERVAL = 0.1
+    LINE_INTERVAL = 10.0
+
+    def __init__(self, stream: TextIO, *, quiet: bool = False) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.bar = not quiet and _isatty(stream)
+        self.total: int | None = None
+        self._last = 0.0
+        self._shown = False
+        self._stats: BatchStats | None = None
+
+    def update(self, stats: BatchStats) -> None:
+        """Called after every record."""
+        if self.quiet:
+            return
+        self._stats = stats
+        now = time.monotonic()
+        if now - self._last < (self.BAR_INTERVAL if self.bar else self.LINE_INTERVAL):
+            return
+        if not self._last:  # the first call starts the clock
+            self._last = now
+            if not self.bar:
+                return
+        self._last = now
+        self._draw(stats)
+
+    def _draw(self, stats: BatchStats) -> None:
+        rate = stats.files / stats.seconds if stats.seconds > 0 else 0.0
+        failed = f", {stats.failed} failed" if stats.failed else ""
+        if self.bar:
+            width = 30
+            if self.total:
+                share = min(1.0, stats.files / self.total)
+                filled = int(share * width)
+                bar = "#" * filled + "." * (width - filled)
+                text = f"\rscoring [{bar}] {stats.files}/{self.total} {share:4.0%} {rate:5.0f} files/s{failed}"
+            else:
+                text = f"\rscoring {stats.files} files {rate:5.0f} files/s{failed}"
+            self.stream.write(text + "\x1b[K")
+            self._shown = True
+        else:
+            self.stream.write(f"newsml: {stats.files} files done ({stats.failed} failed), {rate:.0f} files/s\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Erase the bar (before a message, and at the end)."""
+        if self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False
+
+    def redraw(self) -> None:
+        """Draw the bar again after a message."""
+        if self.bar and self._stats is not None:
+            self._draw(self._stats)
+
+    def summary(self, stats: BatchStats) -> None:
+        """The closing line (not with ``quiet``)."""
+        if self.quiet:
+            return
+        rate = stats.files / stats.seconds if stats.seconds > 0 else 0.0
+        kept = f", {stats.kept} kept from the previous run" if stats.kept else ""
+        self.stream.write(
+            f"newsml: {stats.files} files in {stats.seconds:.1f} s ({rate:.0f} files/s): "
+            f"{stats.scored} scored, {stats.failed} failed{kept}\n"
+        )
+        if stats.failed:
+            self.stream.write(
+                f"newsml: {stats.failed} files could not be scored; see the error field of their records\n"
+            )
+        if stats.listing_errors:
+            self.stream.write(f"newsml: {stats.listing_errors} folders could not be listed\n")
+        self.stream.flush()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _ProgressAwareHandler(logging.Handler):
+    """Writes log messages to stderr, erasing and redrawing the progress bar around them."""
+
+    def __init__(self, display: Progress) -> None:
+        super().__init__()
+        self.display = display
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.display.clear()
+            self.display.stream.write(f"newsml: {record.levelname.lower()}: {record.getMessage()}\n")
+            self.display.redraw()
+        except Exception:
+            self.handleError(record)
+
+
+@contextmanager
+def _log_to(display: Progress, *, quiet: bool) -> Iterator[None]:
+    handler = _ProgressAwareHandler(display)
+    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
+    previous_level = logger.level
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET or logger.level > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while scoring, so that the workers are stopped cleanly."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,408 @@
+"""Batch scoring of folders: listing, records, bad files, formats, determinism, resume, backends."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from batch_helpers import BAD_FILES, MAX_BYTES, article, trained_model, write_articles, write_bad_files
+
+from newsml import batch
+from newsml.backends import SerialBackend, resolve_jobs
+from newsml.batch import (
+    FIELDS,
+    BatchOptions,
+    FileItem,
+    SummaryLength,
+    iter_article_files,
+    plan_units,
+    score_folder,
+)
+from newsml.batch_output import ExistingRecord, Kept, Marker, ResumeError, repair_torn_line, temporary_path
+from newsml.preprocess import parse_article
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return trained_model(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A read-only folder: 40 good articles and one file of every bad kind."""
+    folder = tmp_path_factory.mktemp("corpus")
+    write_articles(folder, 40)
+    write_bad_files(folder)
+    return folder
+
+
+def options(model_path: Path, **kwargs) -> BatchOptions:
+    kwargs.setdefault("jobs", 1)
+    kwargs.setdefault("max_bytes", MAX_BYTES)
+    return BatchOptions(model=str(model_path), **kwargs)
+
+
+def run(folder: Path, out: Path, model_path: Path, **kwargs) -> batch.BatchStats:
+    return score_folder(folder, out, options(model_path, **kwargs))
+
+
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# ------------------------------------------------------------------- listing
+def test_listing_is_sorted_by_relative_path_and_skips_hidden_and_unmatched(tmp_path: Path) -> None:
+    names = ["a.txt", "a/b.txt", "a-b/c.txt", "a/c/d.txt", "B.txt", "b.txt", "z/a.txt", "a0.txt"]
+    for name in names + [".hidden.txt", ".git/x.txt", "notes.md", "a/readme.rst"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "linked")  # links to folders are not followed
+    rels = [rel for rel, _ in iter_article_files(tmp_path)]
+    assert rels == sorted(names)
+    assert all(Path(path).is_file() for _, path in iter_article_files(tmp_path))
+
+
+def test_listing_patterns(tmp_path: Path) -> None:
+    for name in ["x.txt", "y.html", "z.htm", "n.md", "keep/m.md", "deep/keep/k.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [r for r, _ in iter_article_files(tmp_path, ("*.md",))] == ["deep/keep/k.md", "keep/m.md", "n.md"]
+    assert [r for r, _ in iter_article_files(tmp_path, ("keep/*.md",))] == ["deep/keep/k.md", "keep/m.md"]
+    assert [r for r, _ in iter_article_files(tmp_path, ("**/*.md",))] == ["deep/keep/k.md", "keep/m.md", "n.md"]
+    html = BatchOptions(html=True).all_patterns
+    assert [r for r, _ in iter_article_files(tmp_path, html)] == ["x.txt", "y.html", "z.htm"]
+    assert [r for r, _ in iter_article_files(tmp_path, ("*.txt",), exclude=["x.txt"])] == []
+
+
+# ------------------------------------------------------------------- records
+def test_good_and_bad_files(corpus: Path, tmp_path: Path, model_path: Path, caplog) -> None:
+    out = tmp_path / "out.jsonl"
+    with caplog.at_level(logging.WARNING, logger="newsml"):
+        stats = run(corpus, out, model_path)
+    records = jsonl(out)
+    assert [r["path"] for r in records] == sorted(r["path"] for r in records)
+    assert stats.files == len(records) == 40 + len(BAD_FILES)
+    assert stats.failed == len(BAD_FILES) and stats.scored == 40 and not stats.ok
+    for r in records:
+        assert list(r) == list(FIELDS)
+    errors = {r["path"]: r["error"] for r in records if r["error"]}
+    assert {path: error.split(":")[0] for path, error in errors.items()} == BAD_FILES
+    for path in BAD_FILES:  # every bad file is named on stderr (as a warning)
+        assert any(path in message for message in caplog.messages)
+    assert "over the limit of 20000 bytes" in errors["bad/huge.txt"]
+    assert "NUL" in errors["bad/binary.txt"]
+    bad = {r["path"]: r for r in records if r["error"]}
+    assert bad["bad/unreadable.txt"]["sha256"] is None and bad["bad/huge.txt"]["sha256"] is None
+    assert bad["bad/empty.txt"]["sha256"] == hashlib.sha256(b"").hexdigest()
+    assert all(bad[p][f] is None for p in bad for f in ("title", "summary", "topics", "sentences", "words"))
+
+
+def test_record_fields(corpus: Path, tmp_path: Path, model_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    run(corpus, out, model_path, length=SummaryLength(sentences=2))
+    record = next(r for r in jsonl(out) if r["path"] == "part1/article00001.txt")
+    data = (corpus / record["path"]).read_bytes()
+    doc = parse_article(data)
+    assert record["sha256"] == hashlib.sha256(data).hexdigest()
+    assert record["title"] == doc.title == "Central bank holds interest rates steady"
+    assert record["sentences"] == len(doc.sentences) >= 4
+    assert record["words"] == sum(len(s.text.split()) for s in doc.sentences)
+    assert len(record["summary"]) == 2 and all(s in [x.text for x in doc.sentences] for s in record["summary"])
+    probabilities = [t["probability"] for t in record["topics"]]
+    assert record["topics"] and probabilities == sorted(probabilities, reverse=True)
+    assert all(0 <= p <= 1 for p in probabilities)
+    assert "economy" in [t["topic"] for t in record["topics"]]
+
+
+def test_csv_matches_jsonl(corpus: Path, tmp_path: Path, model_path: Path) -> None:
+    run(corpus, tmp_path / "out.jsonl", model_path)
+    run(corpus, tmp_path / "out.csv", model_path, fmt="csv")
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ",".join(FIELDS)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(text.splitlines()) == len(rows) + 1  # one line per record
+    for row, record in zip(rows, jsonl(tmp_path / "out.jsonl"), strict=True):
+        assert row["path"] == record["path"]
+        assert row["sha256"] == (record["sha256"] or "")
+        assert row["error"] == (record["error"] or "")
+        assert row["title"] == (record["title"] or "")
+        if record["error"] is None:
+            assert row["summary"] == " ".join(record["summary"])
+            assert row["topics"] == ";".join(f"{t['topic']}={t['probability']:.4f}" for t in record["topics"])
+            assert int(row["sentences"]) == record["sentences"] and int(row["words"]) == record["words"]
+
+
+def test_output_is_deterministic_across_runs_chunks_and_jobs(corpus: Path, tmp_path: Path, model_path: Path) -> None:
+    run(corpus, tmp_path / "a.jsonl", model_path)
+    run(corpus, tmp_path / "b.jsonl", model_path, chunk_files=1)
+    run(corpus, tmp_path / "c.jsonl", model_path, jobs=2, chunk_files=7)
+    reference = (tmp_path / "a.jsonl").read_bytes()
+    assert (tmp_path / "b.jsonl").read_bytes() == reference
+    assert (tmp_path / "c.jsonl").read_bytes() == reference
+
+
+def test_output_file_inside_the_folder_is_not_scored(tmp_path: Path, model_path: Path) -> None:
+    write_articles(tmp_path, 3, subfolders=0)
+    out = tmp_path / "scores.txt"
+    run(tmp_path, out, model_path)
+    assert [r["path"] for r in jsonl(out)] == ["article00000.txt", "article00001.txt", "article00002.txt"]
+
+
+def test_writes_to_a_stream(tmp_path: Path, model_path: Path) -> None:
+    write_articles(tmp_path, 2, subfolders=0)
+    stream = io.BytesIO()
+    score_folder(tmp_path, stream, options(model_path))
+    assert [json.loads(line)["path"] for line in stream.getvalue().splitlines()] == [
+        "article00000.txt",
+        "article00001.txt",
+    ]
+
+
+def test_in_flight_chunks_are_bounded(corpus: Path, tmp_path: Path, model_path: Path, monkeypatch) -> None:
+    """The parent keeps at most ``max_in_flight`` chunks submitted and not yet written."""
+    outstanding: list[int] = []
+
+    class Lazy:
+        def __init__(self, backend, items):
+            self.backend, self.items = backend, items
+            backend.open += 1
+            outstanding.append(backend.open)
+
+        def result(self):
+            self.backend.open -= 1
+            return batch.score_items(self.items, self.backend.settings, self.backend.model)
+
+    class Recording(SerialBackend):
+        max_in_flight = 3
+        open = 0
+
+        def __init__(self, task, settings, model):
+            super().__init__(task, settings, model)
+            self.settings, self.model = settings, model
+
+        def submit(self, items):
+            return Lazy(self, items)
+
+    def make_backend(kind, task, settings, model, **kwargs):
+        return Recording(task, settings, model)
+
+    monkeypatch.setattr(batch, "make_backend", make_backend)
+    run(corpus, tmp_path / "out.jsonl", model_path, chunk_files=4)
+    assert max(outstanding) == 3
+    assert len(jsonl(tmp_path / "out.jsonl")) == 40 + len(BAD_FILES)
+
+
+# -------------------------------------------------------------------- resume
+def test_plan_units_merges_existing_records_in_order(tmp_path: Path) -> None:
+    for name, text in [("a.txt", "A"), ("b.txt", "B changed"), ("c.txt", "C"), ("e.txt", "E")]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    def old(index: int, name: str, text: str, error: str | None = None) -> ExistingRecord:
+        return ExistingRecord(index, name, hashlib.sha256(text.encode()).hexdigest(), error, b"", 0)
+
+    existing = [old(0, "a.txt", "A"), old(1, "b.txt", "B"), old(2, "c.txt", "C", "failed: x"), old(3, "d.txt", "D")]
+    units = list(plan_units(iter_article_files(tmp_path), existing, None, read_contents=False))
+    summary = [
+        ("keep", u.record.path) if isinstance(u, Kept) else ("score", u.relpath) if isinstance(u, FileItem) else "end"
+        for u in units
+    ]
+    # b changed, c had an error, d is gone, e is new; the marker comes once d (the last record) is passed.
+    assert summary == [("keep", "a.txt"), ("score", "b.txt"), ("score", "c.txt"), ("score", "e.txt"), "end"]
+    assert isinstance(units[-1], Marker)
+    contents = list(plan_units(iter_article_files(tmp_path), None, None, read_contents=True))
+    assert [u.data for u in contents] == [b"A", b"B changed", b"C", b"E"]
+
+
+def test_repair_torn_line(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    for content, kept in [(b"", b""), (b"a\nb\n", b"a\nb\n"), (b"a\nb\nc", b"a\nb\n"), (b"abc", b"")]:
+        path.write_bytes(content)
+        assert repair_torn_line(path) == len(content) - len(kept)
+        assert path.read_bytes() == kept
+    path.write_bytes(b"x\n" + b"y" * 200_000)  # a torn line longer than one block
+    repair_torn_line(path)
+    assert path.read_bytes() == b"x\n"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_resume_after_a_torn_line_equals_an_uninterrupted_run(
+    corpus: Path, tmp_path: Path, model_path: Path, fmt: str
+) -> None:
+    full = tmp_path / f"full.{fmt}"
+    run(corpus, full, model_path, fmt=fmt)
+    reference = full.read_bytes()
+    lines = reference.splitlines(keepends=True)
+    out = tmp_path / f"out.{fmt}"
+    for cut in [5, len(lines[0]) + 3, len(b"".join(lines[:20])), len(b"".join(lines[:30])) + 40, len(reference) - 1]:
+        out.write_bytes(reference[:cut])
+        stats = run(corpus, out, model_path, fmt=fmt, resume=True)
+        assert out.read_bytes() == reference, cut
+        assert stats.files == len(lines) - (fmt == "csv")
+        assert not temporary_path(out).exists()
+    stats = run(corpus, out, model_path, fmt=fmt, resume=True)  # a finished output: nothing to redo
+    assert out.read_bytes() == reference
+    assert stats.kept == 40 and stats.scored == 0  # records with errors are always scored again
+
+
+def test_resume_into_a_missing_output_is_a_fresh_run(corpus: Path, tmp_path: Path, model_path: Path) -> None:
+    run(corpus, tmp_path / "full.jsonl", model_path)
+    run(corpus, tmp_path / "out.jsonl", model_path, resume=True)
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "full.jsonl").read_bytes()
+
+
+def test_resume_after_the_folder_changed(tmp_path: Path, model_path: Path) -> None:
+    folder = tmp_path / "articles"
+    rels = write_articles(folder, 30)
+    out = tmp_path / "out.jsonl"
+    run(folder, out, model_path)
+    old_lines = out.read_bytes().splitlines(keepends=True)
+    out.write_bytes(b"".join(old_lines[:20]))  # interrupted after 20 records
+    (folder / rels[3]).write_text(article(99), encoding="utf-8")  # changed
+    (folder / rels[5]).unlink()  # deleted
+    (folder / "part0/aaa.txt").write_text(article(77), encoding="utf-8")  # new, sorts early
+    stats = run(folder, out, model_path, resume=True)
+    run(folder, tmp_path / "fresh.jsonl", model_path)
+    assert out.read_bytes() == (tmp_path / "fresh.jsonl").read_bytes()
+    assert stats.kept == 18 and stats.scored == 30 - 18  # 20 old records, minus the changed and deleted files
+    assert not temporary_path(out).exists()
+
+
+def test_interrupted_rewrite_leaves_the_old_output(tmp_path: Path, model_path: Path) -> None:
+    folder = tmp_path / "articles"
+    rels = write_articles(folder, 30)
+    out = tmp_path / "out.jsonl"
+    run(folder, out, model_path)
+    partial = b"".join(out.read_bytes().splitlines(keepends=True)[:25])
+    out.write_bytes(partial)
+    (folder / rels[0]).write_text(article(98), encoding="utf-8")  # forces a rewrite from the first record
+
+    def interrupt(stats: batch.BatchStats) -> None:
+        if stats.files == 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        score_folder(folder, out, options(model_path, resume=True, chunk_files=2), progress=interrupt)
+    assert out.read_bytes() == partial
+    assert not temporary_path(out).exists()
+    run(folder, out, model_path, resume=True)
+    run(folder, tmp_path / "fresh.jsonl", model_path)
+    assert out.read_bytes() == (tmp_path / "fresh.jsonl").read_bytes()
+
+
+def test_resume_refuses_outputs_it_did_not_write(corpus: Path, tmp_path: Path, model_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("not json\n", encoding="utf-8")
+    with pytest.raises(ResumeError, match="not a newsml jsonl record"):
+        run(corpus, out, model_path, resume=True)
+    assert out.read_text(encoding="utf-8") == "not json\n"
+    run(corpus, tmp_path / "out.csv", model_path, fmt="csv")
+    with pytest.raises(ResumeError):  # a CSV output resumed as JSONL
+        run(corpus, tmp_path / "out.csv", model_path, fmt="jsonl", resume=True)
+    unsorted = tmp_path / "unsorted.jsonl"
+    unsorted.write_text(
+        '{"path": "b.txt", "sha256": null, "error": null}\n{"path": "a.txt", "sha256": null, "error": null}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ResumeError, match="out of path order"):
+        run(corpus, unsorted, model_path, resume=True)
+    with pytest.raises(ValueError, match="output file"):
+        score_folder(corpus, None, options(model_path, resume=True))
+
+
+# ---------------------------------------------------------------------- HTML
+_PAGE = (
+    "<html><head><title>Ferry strike ends | The Harbor Times</title></head><body>"
+    "<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav>"
+    "<article><h1>Ferry strike ends after pay deal</h1>"
+    "<p>The ferry strike in Portsmouth ended on Tuesday after workers accepted a pay offer of five percent.</p>"
+    "<p>Services between the harbor and the islands will resume on Wednesday morning, the operator said.</p>"
+    "<p>The union had called the strike after talks with the city council broke down in March.</p>"
+    "</article><footer>Copyright 2024 The Harbor Times</footer></body></html>"
+)
+
+
+def test_html_articles(tmp_path: Path, model_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    (tmp_path / "page.html").write_text(_PAGE, encoding="utf-8")
+    (tmp_path / "empty.htm").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run(tmp_path, out, model_path, html=True)
+    empty, page = jsonl(out)
+    assert empty["path"] == "empty.htm" and empty["error"].startswith(("no-sentences:", "empty:"))
+    assert page["error"] is None and page["sentences"] == 3
+    assert "Copyright" not in " ".join(page["summary"]) and "Home" not in " ".join(page["summary"])
+    assert page["title"].startswith("Ferry strike ends")
+
+
+def test_html_without_trafilatura_names_the_extra(tmp_path: Path, model_path: Path, monkeypatch) -> None:
+    from newsml import htmltext
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # makes `import trafilatura` fail
+    htmltext._trafilatura.cache_clear()
+    try:
+        (tmp_path / "page.html").write_text(_PAGE, encoding="utf-8")
+        out = tmp_path / "out.jsonl"
+        stats = run(tmp_path, out, model_path, html=True)
+    finally:
+        htmltext._trafilatura.cache_clear()
+    [record] = jsonl(out)
+    assert stats.failed == 1
+    assert record["error"].startswith("missing-extra:") and "pip install 'newsml[html]'" in record["error"]
+
+
+# ---------------------------------------------------------------------- Dask
+def test_dask_local_cluster_matches_local_mode(corpus: Path, tmp_path: Path, model_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    run(corpus, tmp_path / "local.jsonl", model_path)
+    run(corpus, tmp_path / "local.csv", model_path, fmt="csv")
+    reference = (tmp_path / "local.jsonl").read_bytes()
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        host="127.0.0.1",
+        protocol="tcp",
+        dashboard_address=None,
+    ) as cluster:
+        out = tmp_path / "dask.jsonl"
+        stats = run(corpus, out, model_path, backend="dask", scheduler=cluster.scheduler_address, chunk_files=8)
+        assert out.read_bytes() == reference
+        assert stats.failed == len(BAD_FILES)
+        out.write_bytes(reference[: len(reference) // 2])  # a torn output, resumed on the cluster
+        run(corpus, out, model_path, backend="dask", scheduler=cluster.scheduler_address, resume=True)
+        assert out.read_bytes() == reference
+        csv_out = tmp_path / "dask.csv"
+        run(corpus, csv_out, model_path, backend="dask", scheduler=cluster.scheduler_address, fmt="csv")
+        assert csv_out.read_bytes() == (tmp_path / "local.csv").read_bytes()
+
+
+def test_dask_needs_a_scheduler(corpus: Path, tmp_path: Path, model_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("NEWSML_DASK_SCHEDULER", raising=False)
+    with pytest.raises(ValueError, match="scheduler"):
+        run(corpus, tmp_path / "out.jsonl", model_path, backend="dask")
+
+
+# --------------------------------------------------------------------- misc
+def test_options_are_validated(model_path: Path) -> None:
+    with pytest.raises(ValueError, match="only one"):
+        SummaryLength(sentences=2, words=10)
+    with pytest.raises(ValueError, match="ratio"):
+        SummaryLength(ratio=1.5)
+    with pytest.raises(ValueError, match="format"):
+        BatchOptions(fmt="xml")
+    assert resolve_jobs(None) >= 1 and resolve_jobs(3) == 3
+
+
+def test_bad_folder(tmp_path: Path, model_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        run(tmp_path / "missing", tmp_path / "out.jsonl", model_path)
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(NotADirectoryError):
+        run(tmp_path / "file.txt", tmp_path / "out.jsonl", model_path)

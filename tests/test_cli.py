@@ -1,0 +1,283 @@
+"""The ``newsml`` command: through ``main(argv)`` and as a subprocess, exit statuses, interruption."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from batch_helpers import BAD_FILES, MAX_BYTES, article, trained_model, write_articles, write_bad_files
+
+from newsml import __version__
+from newsml.cli import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Progress, main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return trained_model(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def good_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("good")
+    write_articles(folder, 12)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def mixed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("mixed")
+    write_articles(folder, 12)
+    write_bad_files(folder)
+    return folder
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
+    return env
+
+
+def _newsml(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsml", *args], capture_output=True, env=_env(), timeout=120, **kwargs
+    )
+
+
+# -------------------------------------------------------------- help, version
+def test_version_and_help(capsys) -> None:
+    assert main(["--version"]) == EXIT_OK
+    assert capsys.readouterr().out.strip() == f"newsml {__version__}"
+    for command in ([], ["summarize"], ["tag"], ["score"], ["train"]):
+        assert main([*command, "--help"]) == EXIT_OK
+        out = capsys.readouterr().out
+        assert out.startswith("usage: newsml")
+    assert main(["score", "--help"]) == EXIT_OK
+    out = capsys.readouterr().out
+    for flag in ("--glob", "--html", "--out", "--format", "--jobs", "--backend", "--scheduler", "--resume"):
+        assert flag in out
+    assert "exit status" in out and "NEWSML_DASK_SCHEDULER" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["frobnicate"],
+        ["score"],
+        ["score", "{missing}"],
+        ["score", "{good}", "--sentences", "2", "--ratio", "0.5"],
+        ["score", "{good}", "--resume"],
+        ["score", "{good}", "--scheduler", "tcp://127.0.0.1:1"],
+        ["score", "{good}", "--max-bytes", "lots"],
+        ["score", "{good}", "--jobs", "0"],
+        ["score", "{good}", "--format", "xml"],
+        ["summarize", "--ratio", "1.5", "{article}"],
+        ["summarize", "{missing}"],
+        ["tag", "{good}"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], good_folder: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("NEWSML_DASK_SCHEDULER", raising=False)
+    monkeypatch.setenv("NEWSML_MODELS", str(tmp_path / "no-models"))  # as on a fresh checkout
+    values = {"missing": str(tmp_path / "missing"), "good": str(good_folder), "article": str(tmp_path / "a.txt")}
+    (tmp_path / "a.txt").write_text(article(0), encoding="utf-8")
+    assert main([a.format(**values) for a in argv]) == EXIT_USAGE
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_dask_backend_without_scheduler_is_a_usage_error(good_folder: Path, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("NEWSML_DASK_SCHEDULER", raising=False)
+    assert main(["score", str(good_folder), "--backend", "dask"]) == EXIT_USAGE
+    assert "NEWSML_DASK_SCHEDULER" in capsys.readouterr().err
+
+
+# --------------------------------------------------------- summarize and tag
+def test_summarize_file_and_stdin(tmp_path: Path, capsys, monkeypatch) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(article(2), encoding="utf-8")
+    assert main(["summarize", str(path), "--sentences", "2"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(line in article(2) for line in lines)
+    assert main(["summarize", str(path), "--json", "--words", "30"]) == EXIT_OK
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["title"] == "Court orders company to pay former workers" and obj["sentences"] >= 4
+    assert sum(len(s.split()) for s in obj["summary"]) <= 30
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(article(2).encode())))
+    assert main(["summarize", "--sentences", "2"]) == EXIT_OK
+    assert capsys.readouterr().out.splitlines() == lines
+
+
+def test_summarize_bad_file_exits_1(tmp_path: Path, capsys) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["summarize", str(tmp_path / "empty.txt")]) == EXIT_FAILED
+    assert "empty" in capsys.readouterr().err
+
+
+def test_tag(tmp_path: Path, model_path: Path, capsys) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(article(1), encoding="utf-8")
+    assert main(["tag", str(path), "--model", str(model_path)]) == EXIT_OK
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert rows and all(0 <= float(p) <= 1 for _, p in rows)
+    assert main(["tag", str(path), "--model", str(model_path), "--json"]) == EXIT_OK
+    obj = json.loads(capsys.readouterr().out)
+    assert [t["topic"] for t in obj["topics"]] == [topic for topic, _ in rows]
+
+
+def test_tag_without_a_model_exits_3(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(article(1), encoding="utf-8")
+    assert main(["tag", str(path), "--model", str(tmp_path / "none.joblib")]) == EXIT_ERROR
+    assert "train" in capsys.readouterr().err  # says how to create one
+
+
+# --------------------------------------------------------------------- score
+def test_score_to_stdout_exit_0(good_folder: Path, model_path: Path, capsysbinary) -> None:
+    argv = ["score", str(good_folder), "--model", str(model_path), "--jobs", "1"]
+    assert main(argv) == EXIT_OK
+    captured = capsysbinary.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(records) == 12 and all(r["error"] is None for r in records)
+    assert b"12 files" in captured.err and b"12 scored, 0 failed" in captured.err
+
+
+def test_score_partial_failure_exits_1_and_names_bad_files(
+    mixed_folder: Path, model_path: Path, tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "out.csv"
+    argv = ["score", str(mixed_folder), "--model", str(model_path), "--jobs", "1", "--out", str(out)]
+    assert main([*argv, "--max-bytes", str(MAX_BYTES)]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    for path in BAD_FILES:
+        assert path in err
+    assert f"{len(BAD_FILES)} failed" in err
+    assert out.read_text(encoding="utf-8").startswith("path,sha256,")  # .csv chooses the CSV format
+    assert main([*argv, "--max-bytes", str(MAX_BYTES), "--quiet"]) == EXIT_FAILED
+    assert capsys.readouterr().err == ""
+
+
+def test_score_glob_and_length_options(good_folder: Path, model_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    base = ["score", str(good_folder), "--model", str(model_path), "--jobs", "1", "--out", str(out), "-q"]
+    assert main([*base, "--glob", "part1/*.txt", "--glob", "article00000.txt", "--ratio", "0.2"]) == EXIT_OK
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["path"] for r in records] == ["part0/article00000.txt"] + [
+        f"part1/article{i:05d}.txt" for i in (1, 4, 7, 10)
+    ]
+    assert all(len(r["summary"]) == 1 for r in records)
+
+
+def test_train_command(tmp_path: Path, capsys) -> None:
+    assert main(["train", "--out-dir", str(tmp_path), "--cv-folds", "0", "--quiet"]) == EXIT_OK
+    assert (tmp_path / "topics.joblib").is_file() and (tmp_path / "topics.json").is_file()
+    assert "model:" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ progress
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_counts_otherwise(monkeypatch) -> None:
+    from newsml.batch import BatchStats
+
+    monkeypatch.setattr(Progress, "BAR_INTERVAL", 0.0)
+    monkeypatch.setattr(Progress, "LINE_INTERVAL", 0.0)
+    terminal = _Terminal()
+    bar = Progress(terminal)
+    bar.total = 10
+    for i in range(1, 11):
+        bar.update(BatchStats(files=i, scored=i, seconds=0.1 * i))
+        time.sleep(0.001)
+    bar.clear()
+    assert "\r" in terminal.getvalue() and "10/10" in terminal.getvalue() and "[" in terminal.getvalue()
+    log = io.StringIO()
+    lines = Progress(log)
+    for i in range(1, 4):
+        lines.update(BatchStats(files=i, scored=i, seconds=0.1 * i))
+        time.sleep(0.001)
+    assert "\r" not in log.getvalue() and "files done" in log.getvalue()
+    quiet = io.StringIO()
+    Progress(quiet, quiet=True).update(BatchStats(files=1))
+    assert quiet.getvalue() == ""
+
+
+# ---------------------------------------------------------------- subprocess
+def test_subprocess_score_equals_in_process(mixed_folder: Path, model_path: Path, tmp_path: Path) -> None:
+    common = ["score", str(mixed_folder), "--model", str(model_path), "--max-bytes", str(MAX_BYTES)]
+    assert main([*common, "--jobs", "1", "--out", str(tmp_path / "in.jsonl"), "-q"]) == EXIT_FAILED
+    script = Path(sys.executable).parent / "newsml"
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "newsml"]
+    done = subprocess.run([*command, *common, "--jobs", "2"], capture_output=True, env=_env(), timeout=120)
+    assert done.returncode == EXIT_FAILED, done.stderr
+    assert done.stdout == (tmp_path / "in.jsonl").read_bytes()
+    assert b"bad/binary.txt" in done.stderr
+    usage = _newsml("score", str(tmp_path / "missing"))
+    assert usage.returncode == EXIT_USAGE and b"no such folder" in usage.stderr
+
+
+def _start_and_wait_for_records(folder: Path, out: Path, model_path: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsml", "score", str(folder), "--out", str(out), "--model", str(model_path),
+         "--jobs", "1", "--chunk-size", "4", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None:
+        if out.exists() and out.stat().st_size > 2000:
+            return process
+        time.sleep(0.005)
+    process.kill()
+    pytest.fail(f"the run ended or stalled before writing records: {process.communicate()[1]!r}")
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> tuple[Path, bytes]:
+    """A folder of 400 small articles and its uninterrupted output."""
+    folder = tmp_path_factory.mktemp("many")
+    write_articles(folder, 400, subfolders=4)
+    out = tmp_path_factory.mktemp("many_out") / "full.jsonl"
+    assert main(["score", str(folder), "--out", str(out), "--model", str(model_path), "--jobs", "1", "-q"]) == 0
+    return folder, out.read_bytes()
+
+
+def test_killed_run_resumes_to_the_uninterrupted_output(many, model_path: Path, tmp_path: Path) -> None:
+    folder, reference = many
+    out = tmp_path / "out.jsonl"
+    process = _start_and_wait_for_records(folder, out, model_path)
+    process.kill()  # SIGKILL: no clean-up at all
+    process.wait(timeout=30)
+    partial = out.read_bytes()
+    assert 0 < len(partial) < len(reference), "the run was not interrupted part way"
+    whole = partial[: partial.rfind(b"\n") + 1]
+    assert reference.startswith(whole)  # whole records in order (a torn last line at most)
+    args = ["score", str(folder), "--out", str(out), "--model", str(model_path), "--jobs", "1", "--resume", "-q"]
+    assert main(args) == EXIT_OK
+    assert out.read_bytes() == reference
+
+
+def test_ctrl_c_exits_130_and_resumes(many, model_path: Path, tmp_path: Path) -> None:
+    folder, reference = many
+    out = tmp_path / "out.jsonl"
+    process = _start_and_wait_for_records(folder, out, model_path)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == EXIT_INTERRUPTED, err
+    assert b"--resume" in err
+    partial = out.read_bytes()
+    assert partial.endswith(b"\n") and reference.startswith(partial) and len(partial) < len(reference)
+    args = ["score", str(folder), "--out", str(out), "--model", str(model_path), "--jobs", "2", "--resume"]
+    assert main(args) == EXIT_OK
+    assert out.read_bytes() == reference
