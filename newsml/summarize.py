@@ -31,6 +31,10 @@ _MMR = 0.1  # penalty per unit of similarity to an already chosen sentence
 # A sentence this similar (cosine) to a chosen one, or with the same text, is a
 # near repeat: it ranks after every other sentence.
 _REPEAT = 0.8
+_REPEAT_PENALTY = 1e6  # puts near repeats after every other sentence
+# Only the first sentences of very long texts are ranked (the similarity graph
+# grows with the square of the count); the rest follow in document order.
+_MAX_RANKED = 500
 _SHORT_WORDS = 6  # sentences with fewer words are damped
 # Lead prior for small budgets: full weight when the summary keeps at most
 # _LEAD_FULL of the sentences, none from _LEAD_NONE up.
@@ -146,16 +150,14 @@ def _target_count(doc, sentences, ratio, words, n=None) -> int:
 
 def _rank(doc: Document, k: int) -> tuple[list[int], np.ndarray]:
     """Greedy MMR order of all sentences and their base scores."""
-    sents = [terms(s.text, stem_words=False) for s in doc.sentences]
+    sentences = doc.sentences[:_MAX_RANKED]
+    sents = [terms(s.text, stem_words=False) for s in sentences]
     n = len(sents)
     vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, toks in enumerate(sents):
-        for t in toks:
-            rows.append(i)
-            cols.append(vocab.setdefault(t, len(vocab)))
-    counts = np.zeros((n, max(len(vocab), 1)))
-    np.add.at(counts, (rows, cols), 1.0)
+    rows = np.repeat(np.arange(n), [len(toks) for toks in sents])
+    cols = np.array([vocab.setdefault(t, len(vocab)) for toks in sents for t in toks], dtype=np.intp)
+    width = max(len(vocab), 1)
+    counts = np.bincount(rows * width + cols, minlength=n * width).astype(float).reshape(n, width)
     norms = np.linalg.norm(counts, axis=1)
     unit = counts / np.where(norms > 0, norms, 1.0)[:, None]
     sim = unit @ unit.T
@@ -163,10 +165,10 @@ def _rank(doc: Document, k: int) -> tuple[list[int], np.ndarray]:
 
     content = _standardize(_pagerank(sim)) + _LOO_WEIGHT * _standardize(_loo_cosine(counts, norms))
     content[0] += _FIRST_BONUS
-    n_words = np.array([len(s.text.split()) for s in doc.sentences], dtype=float)
+    n_words = np.array([len(s.text.split()) for s in sentences], dtype=float)
     content -= np.clip((_SHORT_WORDS - n_words) / _SHORT_WORDS, 0.0, 1.0)
 
-    lead = _lead_weight(k / n)
+    lead = _lead_weight(k / len(doc.sentences))
     if lead > 0:
         spread = content.max() - content.min()
         content = (content - content.min()) / (spread if spread > 0 else 1.0)
@@ -174,17 +176,24 @@ def _rank(doc: Document, k: int) -> tuple[list[int], np.ndarray]:
         if doc.title:
             content += lead * _TITLE_WEIGHT * _title_similarity(doc.title, unit, vocab)
 
+    texts = [" ".join(s.text.lower().split()) for s in sentences]
+    same_text = np.array([[a == b for b in texts] for a in texts]) if len(set(texts)) < n else np.eye(n, dtype=bool)
     order: list[int] = []
-    left = list(range(n))
+    taken = np.zeros(n, dtype=bool)
     redundancy = np.zeros(n)
-    texts = np.array([" ".join(s.text.lower().split()) for s in doc.sentences], dtype=object)
     repeat = np.zeros(n, dtype=bool)
-    while left:
-        best = max(left, key=lambda i: (not repeat[i], content[i] - _MMR * redundancy[i], -i))
+    for _ in range(n):
+        # Near repeats of a chosen sentence go last; ties go to the earlier sentence.
+        value = np.where(taken, -np.inf, content - _MMR * redundancy - np.where(repeat, _REPEAT_PENALTY, 0.0))
+        best = int(np.argmax(value))
         order.append(best)
-        left.remove(best)
+        taken[best] = True
         redundancy = np.maximum(redundancy, sim[best])
-        repeat |= (sim[best] >= _REPEAT) | (texts == texts[best])
+        repeat |= (sim[best] >= _REPEAT) | same_text[best]
+    rest = len(doc.sentences) - n
+    if rest:
+        order.extend(range(n, n + rest))
+        content = np.concatenate([content, np.full(rest, content.min() - 1.0)])
     return order, content
 
 

@@ -61,14 +61,19 @@ def terms(
     else:
         raise ValueError(f"tokenizer must be 'fast' or 'nltk', got {tokenizer!r}")
     out = []
-    for word in words:
-        word = _POSSESSIVE.sub("", word)
-        if len(word) < 2 or word in stops:
-            continue
-        if not keep_numbers and not any(ch.isalpha() for ch in word):
+    for token in words:
+        word, has_letter = _normal_form(token)
+        if len(word) < 2 or word in stops or not (keep_numbers or has_letter):
             continue
         out.append(stem(word) if stem_words else word)
     return out
+
+
+@lru_cache(maxsize=500_000)
+def _normal_form(token: str) -> tuple[str, bool]:
+    """A lower-case token without its possessive "'s", and whether it has a letter."""
+    word = _POSSESSIVE.sub("", token)
+    return word, any(ch.isalpha() for ch in word)
 
 
 class Analyzer:
