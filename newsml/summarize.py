@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsml.preprocess import Document, parse_article, terms
+from newsml.preprocess import Document, Sentence, parse_article, terms
 
 #: Sentences kept when no length setting is given.
 DEFAULT_SENTENCES = 3
@@ -96,22 +96,23 @@ def rank_sentences(
     ]
 
 
-def _select(text, sentences, ratio, words) -> list[RankedSentence]:
-    ranked = rank_sentences(text, sentences, ratio=ratio, words=words)
-    by_rank = sorted(ranked, key=lambda r: r.rank)
+def _select(text, sentences, ratio, words) -> list[Sentence]:
+    """The summary's sentences in document order; the one place the budget is applied."""
+    doc = _as_document(text)
+    k = _target_count(doc, sentences, ratio, words)
     if words is None:
-        k = _target_count(None, sentences, ratio, words, n=len(ranked))
-        chosen = by_rank[:k]
+        order, _ = _rank(doc, k, picks=k)
+        chosen = order[:k]
     else:
+        order, _ = _rank(doc, k)
         chosen, used = [], 0
-        for r in by_rank:
-            n_words = len(r.text.split())
+        for i in order:
+            n_words = len(doc.sentences[i].text.split())
             if used + n_words <= words:
-                chosen.append(r)
+                chosen.append(i)
                 used += n_words
-        if not chosen:
-            chosen = by_rank[:1]
-    return sorted(chosen, key=lambda r: r.index)
+        chosen = chosen or order[:1]
+    return [doc.sentences[i] for i in sorted(chosen)]
 
 
 def _as_document(text: str | Document) -> Document:
@@ -148,8 +149,8 @@ def _target_count(doc, sentences, ratio, words, n=None) -> int:
     return min(n, sentences)
 
 
-def _rank(doc: Document, k: int) -> tuple[list[int], np.ndarray]:
-    """Greedy MMR order of all sentences and their base scores."""
+def _rank(doc: Document, k: int, picks: int | None = None) -> tuple[list[int], np.ndarray]:
+    """Greedy MMR order of the sentences (the first ``picks`` of it, if given) and their base scores."""
     sentences = doc.sentences[:_MAX_RANKED]
     sents = [terms(s.text, stem_words=False) for s in sentences]
     n = len(sents)
@@ -182,7 +183,7 @@ def _rank(doc: Document, k: int) -> tuple[list[int], np.ndarray]:
     taken = np.zeros(n, dtype=bool)
     redundancy = np.zeros(n)
     repeat = np.zeros(n, dtype=bool)
-    for _ in range(n):
+    for _ in range(n if picks is None else min(picks, n)):
         # Near repeats of a chosen sentence go last; ties go to the earlier sentence.
         value = np.where(taken, -np.inf, content - _MMR * redundancy - np.where(repeat, _REPEAT_PENALTY, 0.0))
         best = int(np.argmax(value))
@@ -191,7 +192,7 @@ def _rank(doc: Document, k: int) -> tuple[list[int], np.ndarray]:
         redundancy = np.maximum(redundancy, sim[best])
         repeat |= (sim[best] >= _REPEAT) | same_text[best]
     rest = len(doc.sentences) - n
-    if rest:
+    if rest and (picks is None or picks > n):
         order.extend(range(n, n + rest))
         content = np.concatenate([content, np.full(rest, content.min() - 1.0)])
     return order, content
@@ -202,18 +203,13 @@ def _lead_weight(share: float) -> float:
     return float(np.clip((_LEAD_NONE - share) / (_LEAD_NONE - _LEAD_FULL), 0.0, 1.0))
 
 
-def _pagerank(sim: np.ndarray, tol: float = 1e-6, max_iter: int = 100) -> np.ndarray:
+def _pagerank(sim: np.ndarray) -> np.ndarray:
+    """PageRank of the similarity graph, solved exactly rather than iterated."""
     n = len(sim)
     out_weight = sim.sum(axis=1, keepdims=True)
     # Sentences with no similar sentence link to every sentence alike.
     trans = np.where(out_weight > 0, sim / np.where(out_weight > 0, out_weight, 1.0), 1.0 / n)
-    p = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        nxt = (1 - _DAMPING) / n + _DAMPING * (trans.T @ p)
-        if np.abs(nxt - p).sum() < tol:
-            return nxt
-        p = nxt
-    return p
+    return np.linalg.solve(np.eye(n) - _DAMPING * trans.T, np.full(n, (1 - _DAMPING) / n))
 
 
 def _loo_cosine(counts: np.ndarray, norms: np.ndarray) -> np.ndarray:
