@@ -62,7 +62,7 @@ from newsml.batch_output import ExistingRecord, Kept, Marker, OutputWriter
 from newsml.classify import TopicClassifier
 from newsml.errors import ArticleError, ArticleTooLargeError, EmptyArticleError, NotTextError
 from newsml.htmltext import MissingExtraError, NoMainTextError, html_to_text, is_html_name
-from newsml.model_io import DEFAULT_MODEL_NAME, default_model_dir, load_model
+from newsml.model_io import cached_model, model_path
 from newsml.preprocess import Document, build_document, decode_bytes
 from newsml.summarize import summarize
 
@@ -343,36 +343,6 @@ def error_text(exc: BaseException) -> str:
     return f"{kind}: {message}"
 
 
-# ------------------------------------------------------------------- models
-_MODELS: dict[tuple[str, int, int], TopicClassifier] = {}
-
-
-def model_file(path: str | os.PathLike[str] | None = None) -> Path:
-    """The ``.joblib`` file ``load_model(path)`` would load, as an absolute path."""
-    resolved = Path(path) if path is not None else default_model_dir()
-    if resolved.is_dir():
-        resolved = resolved / f"{DEFAULT_MODEL_NAME}.joblib"
-    if resolved.suffix == ".json":
-        resolved = resolved.with_suffix(".joblib")
-    return resolved.absolute()
-
-
-def cached_model(path: str | os.PathLike[str]) -> TopicClassifier:
-    """The model at ``path``, loaded (and integrity-checked) once per process.
-
-    Reloaded when the file's size or modification time changes.
-    """
-    file = model_file(path)
-    st = file.stat() if file.exists() else None
-    key = (str(file), st.st_mtime_ns if st else 0, st.st_size if st else 0)
-    model = _MODELS.get(key)
-    if model is None:
-        model = load_model(file)
-        _MODELS.clear()
-        _MODELS[key] = model
-    return model
-
-
 # ------------------------------------------------------------------- scoring
 def summarize_article(
     data: bytes,
@@ -575,9 +545,9 @@ def score_folder(
         raise NotADirectoryError(f"{root}: not a folder")
     if options.resume and not isinstance(out, (str, os.PathLike)):
         raise ValueError("resuming needs an output file (--out FILE)")
-    model_path = model_file(options.model)
-    model = cached_model(model_path)  # fail early on a missing or damaged model
-    settings = ScoreSettings(str(model_path), options.length, options.max_bytes, options.fmt)
+    model_file = model_path(options.model)
+    model = cached_model(model_file)  # fail early on a missing or damaged model
+    settings = ScoreSettings(str(model_file), options.length, options.max_bytes, options.fmt)
     stats = BatchStats()
 
     def listing_error(rel: str, exc: OSError) -> None:

@@ -102,7 +102,7 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
     model and :class:`ModelIntegrityError` when the file's SHA-256 does not
     match its card; warns when the model was saved with another scikit-learn.
     """
-    path = _model_path(path)
+    path = model_path(path)
     card_path = path.with_suffix(".json")
     if not path.is_file():
         raise ModelNotFoundError(f"no model at {path}; {_HOW_TO_CREATE}")
@@ -133,14 +133,14 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
     return model
 
 
-def _model_path(path: str | os.PathLike[str] | None) -> Path:
-    """The ``.joblib`` file that ``path`` (as taken by :func:`load_model`) names."""
+def model_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The absolute ``.joblib`` file that ``path`` (as taken by :func:`load_model`) names."""
     path = Path(path) if path is not None else default_model_dir()
     if path.is_dir():
         path = path / f"{DEFAULT_MODEL_NAME}.joblib"
     if path.suffix == ".json":
         path = path.with_suffix(".joblib")
-    return path
+    return path.absolute()
 
 
 @lru_cache(maxsize=4)
@@ -167,9 +167,17 @@ def classify(text: str, model: TopicClassifier | str | os.PathLike[str] | None =
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if not isinstance(model, TopicClassifier):
-        path = _model_path(model)
-        model = _cached_model(os.fspath(path), _stamp(path))
+        model = cached_model(model)
     return model.predict_with_proba([text])[0]
+
+
+def cached_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
+    """:func:`load_model`, once per process for each model file.
+
+    The file is loaded (and checked) again when it or its card changes.
+    """
+    resolved = model_path(path)
+    return _cached_model(os.fspath(resolved), _stamp(resolved))
 
 
 def _newsml_version() -> str:
