@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 _STORIES = [
     (
         "Harbor ferry strike ends after pay deal",
@@ -101,15 +99,5 @@ def write_bad_files(folder: Path) -> dict[str, str]:
     return dict(BAD_FILES)
 
 
-_MODEL: dict[str, Path] = {}
 
 
-def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A topic model trained once per test session on the embedded corpus (no CV, ~2 s)."""
-    if "path" not in _MODEL:
-        from newsml.corpus import load_default_corpus
-        from newsml.training import train
-
-        out_dir = tmp_path_factory.mktemp("model")
-        _MODEL["path"] = train(load_default_corpus(), out_dir=out_dir, cv_folds=0).model_path
-    return _MODEL["path"]

@@ -35,3 +35,15 @@ def reuters_root() -> Path:
 def fixtures() -> Path:
     """Folder of small articles written for these tests."""
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A topic model trained once per session on the embedded corpus (no CV, ~1 s).
+
+    A fresh checkout has no ``models/topics.joblib``, so tests never rely on it.
+    """
+    from newsml.corpus import load_default_corpus
+    from newsml.training import train
+
+    return train(load_default_corpus(), out_dir=tmp_path_factory.mktemp("model"), cv_folds=0).model_path

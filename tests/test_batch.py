@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from batch_helpers import BAD_FILES, MAX_BYTES, article, trained_model, write_articles, write_bad_files
+from batch_helpers import BAD_FILES, MAX_BYTES, article, write_articles, write_bad_files
 
 from newsml import batch
 from newsml.backends import SerialBackend, resolve_jobs
@@ -27,11 +27,6 @@ from newsml.batch import (
 )
 from newsml.batch_output import ExistingRecord, Kept, Marker, ResumeError, repair_torn_line, temporary_path
 from newsml.preprocess import parse_article
-
-
-@pytest.fixture(scope="session")
-def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return trained_model(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

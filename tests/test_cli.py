@@ -12,17 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_helpers import BAD_FILES, MAX_BYTES, article, trained_model, write_articles, write_bad_files
+from batch_helpers import BAD_FILES, MAX_BYTES, article, write_articles, write_bad_files
 
 from newsml import __version__
 from newsml.cli import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Progress, main
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="session")
-def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return trained_model(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
