@@ -105,12 +105,14 @@ def _select(text, sentences, ratio, words) -> list[Sentence]:
         chosen = order[:k]
     else:
         order, _ = _rank(doc, k)
+        # The best sentences in rank order while they fit: skipping ahead to a
+        # low-ranked short sentence that happens to fit reads as filler.
         chosen, used = [], 0
         for i in order:
-            n_words = len(doc.sentences[i].text.split())
-            if used + n_words <= words:
-                chosen.append(i)
-                used += n_words
+            used += len(doc.sentences[i].text.split())
+            if used > words:
+                break
+            chosen.append(i)
         chosen = chosen or order[:1]
     return [doc.sentences[i] for i in sorted(chosen)]
 
