@@ -39,8 +39,8 @@ _SHORT_WORDS = 6  # sentences with fewer words are damped
 # Lead prior for small budgets: full weight when the summary keeps at most
 # _LEAD_FULL of the sentences, none from _LEAD_NONE up.
 _LEAD_FULL, _LEAD_NONE = 0.2, 0.35
-_LEAD_WEIGHT = 1.2
-_LEAD_DECAY = 2.0  # sentences
+_LEAD_WEIGHT = 2.0
+_LEAD_DECAY = 3.0  # sentences
 _TITLE_WEIGHT = 0.3
 
 
