@@ -228,7 +228,7 @@ def newsml_fit_predict(split: Split, params: dict[str, Any]) -> Outcome:
     predicted = MultiLabelBinarizer(classes=split.classes).fit_transform(topics).astype(bool)
     settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
     settings["n_features"] = int(model.n_features_in_)
-    return Outcome(predicted, train, predict, CPU_THREADS, settings)
+    return Outcome(predicted, train, predict, 1, settings)
 
 
 # ------------------------------------------------------- TF-IDF + one-vs-rest

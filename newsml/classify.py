@@ -9,11 +9,9 @@ threshold tuned for F1, so the test data is never used for tuning.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from joblib import Parallel, delayed
 from scipy import sparse
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -46,8 +44,10 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     threshold : ``"cv"`` (per-topic thresholds tuned by cross-validation) or a
         probability used for every topic.
     random_state : seed of the fold split and of the SVM solver.
-    n_jobs : parallel jobs over topics (joblib threads; -1 for all cores). The
-        liblinear solves themselves run one at a time so that fits are reproducible.
+
+    Topics are fitted one after another: liblinear draws from one process-wide
+    random generator, so SVMs fitted side by side in threads would not be
+    reproducible, and processes cost more than they save here.
     """
 
     def __init__(
@@ -61,7 +61,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         min_topics: str | int = "auto",
         threshold: str | float = "cv",
         random_state: int = 0,
-        n_jobs: int | None = -1,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -72,7 +71,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.min_topics = min_topics
         self.threshold = threshold
         self.random_state = random_state
-        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ fit
     def fit(self, texts: Sequence[str], label_lists: Sequence[Iterable[str]]) -> TopicClassifier:
@@ -119,9 +117,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_svms(self, X: sparse.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_fit_one)(X, Y[:, j], self.C, self.class_weight, self.random_state) for j in range(Y.shape[1])
-        )
+        results = [_fit_one(X, Y[:, j], self.C, self.class_weight, self.random_state) for j in range(Y.shape[1])]
         coefs = np.vstack([c for c, _ in results]).astype(np.float32)
         intercepts = np.array([b for _, b in results], dtype=np.float32)
         return coefs, intercepts
@@ -228,20 +224,13 @@ def _check_label_lists(label_lists: object, n: int) -> list[list[str]]:
     return out
 
 
-# liblinear's dual solver shuffles with one process-wide random generator that
-# each fit re-seeds and then draws from without the GIL: SVMs fitted at the
-# same time in threads would interleave their draws, so fit one at a time.
-_LIBLINEAR_LOCK = threading.Lock()
-
-
 def _fit_one(X, y: np.ndarray, C: float, class_weight: str | None, seed: int) -> tuple[np.ndarray, float]:
     if y.min() == y.max():  # a topic with no negative (or no positive) example in this fold
         return np.zeros(X.shape[1]), (1.0 if y[0] else -1.0)
     svm = LinearSVC(
         C=C, class_weight=class_weight, loss="squared_hinge", dual=True, max_iter=5000, tol=1e-4, random_state=seed
     )
-    with _LIBLINEAR_LOCK:
-        svm.fit(X, y)
+    svm.fit(X, y)
     return svm.coef_.ravel(), float(svm.intercept_[0])
 
 
