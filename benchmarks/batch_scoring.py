@@ -52,7 +52,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from _meta import REPO_ROOT, newsml_revision
+
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "bbc-news-summary" / "News Articles"
 RESULTS = REPO_ROOT / "benchmarks" / "results"
 SAMPLE_INTERVAL = 0.02
@@ -273,15 +274,7 @@ def provenance() -> dict[str, Any]:
 
     import newsml
 
-    def git(*args: str) -> str:
-        try:
-            return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
-        except (OSError, subprocess.CalledProcessError):
-            return ""
-
-    revision = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    if git("status", "--porcelain", "--", "newsml").strip():
-        revision += " + local changes"
+    revision = newsml_revision()
     return {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),

@@ -36,7 +36,6 @@ import os
 import platform
 import shlex
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -49,6 +48,7 @@ import numpy as np
 import rouge_score
 import sklearn
 import sumy
+from _meta import dist_version, newsml_revision
 from nltk.stem.porter import PorterStemmer
 from nltk.tokenize import NLTKWordTokenizer
 from rouge_score import rouge_scorer, tokenizers
@@ -388,38 +388,15 @@ def versions() -> dict[str, str]:
         "newsml": newsml.__version__,
         "newsml_revision": newsml_revision(),
         "sumy": sumy.__version__,
-        "rouge-score": getattr(rouge_score, "__version__", _dist_version("rouge-score")),
+        "rouge-score": getattr(rouge_score, "__version__", dist_version("rouge-score")),
         "scikit-learn": sklearn.__version__,
         "nltk": nltk.__version__,
         "numpy": np.__version__,
     }
 
 
-def newsml_revision() -> str:
-    """The repository's commit, marked "+ local changes" when newsml/ differs from it."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "newsml"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head} + local changes" if dirty else head
 
 
-def _dist_version(name: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def report_markdown(body: str, meta: dict[str, Any]) -> str:

@@ -46,7 +46,6 @@ import os
 import platform
 import resource
 import shlex
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,7 +54,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +61,7 @@ import fasttext
 import numpy as np
 import scipy
 import sklearn
+from _meta import dist_version, newsml_revision
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -680,30 +679,19 @@ def versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
         "scipy": scipy.__version__,
-        "fasttext": _dist_version("fasttext-wheel", "fasttext"),
+        "fasttext": _fasttext_version(),
     }
 
 
-def newsml_revision() -> str:
-    """The repository's commit, marked "+ local changes" when newsml/ differs from it (read-only git)."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "newsml"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head} + local changes" if dirty else head
 
 
-def _dist_version(*names: str) -> str:
-    for name in names:
-        try:
-            return f"{name} {version(name)}"
-        except PackageNotFoundError:
-            continue
+
+
+def _fasttext_version() -> str:
+    for name in ("fasttext-wheel", "fasttext"):
+        found = dist_version(name)
+        if found != "unknown":
+            return f"{name} {found}"
     return "unknown"
 
 
