@@ -198,3 +198,22 @@ def test_arbitrary_text_splits_without_losing_characters(text):
 )
 def test_breaks_punkt_misses_after_acronyms_and_ellipses(text, expected):
     assert split_sentences(text) == expected
+
+
+def test_fast_path_agrees_with_plain_punkt(fixtures):
+    """The shortcut for "word. Next" candidates gives Punkt's own answer."""
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from newsml.preprocess import sentences
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(fixtures.glob("*.txt"))]
+    texts.append(
+        "Mr. Lee met Gen. Kim in the U.S. The talks, at No. 3 Main St. in Washington, ended at 5 p.m. Both left."
+    )
+    tokenizer = sentences._tokenizer()
+    contexts = [ctx for t in texts for _, ctx in tokenizer._match_potential_end_contexts(t)]
+    assert len(contexts) > 20
+    for ctx in contexts:
+        assert tokenizer.text_contains_sentbreak(ctx) == PunktSentenceTokenizer.text_contains_sentbreak(
+            tokenizer, ctx
+        ), ctx
