@@ -64,7 +64,7 @@ from newsml.errors import ArticleError, ArticleTooLargeError, EmptyArticleError,
 from newsml.htmltext import MissingExtraError, NoMainTextError, html_to_text, is_html_name
 from newsml.model_io import cached_model, model_path
 from newsml.preprocess import Document, build_document, decode_bytes
-from newsml.summarize import summarize
+from newsml.summarize import check_length, summarize
 
 logger = logging.getLogger(__name__)
 
@@ -108,15 +108,7 @@ class SummaryLength:
     words: int | None = None
 
     def __post_init__(self) -> None:
-        given = [v for v in (self.sentences, self.ratio, self.words) if v is not None]
-        if len(given) > 1:
-            raise ValueError("give only one of sentences, ratio or words")
-        for name in ("sentences", "words"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if self.ratio is not None and (isinstance(self.ratio, bool) or not 0 < self.ratio <= 1):
-            raise ValueError(f"ratio must be in (0, 1], got {self.ratio!r}")
+        check_length(self.sentences, self.ratio, self.words)
 
     def as_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`newsml.summarize`."""

@@ -130,28 +130,27 @@ def _as_document(text: str | Document) -> Document:
     return parse_article(text)
 
 
-def _target_count(doc, sentences, ratio, words, n=None) -> int:
-    """Number of sentences the budget asks for (an estimate for ``words``)."""
-    n = n if n is not None else len(doc.sentences)
-    given = [name for name, v in (("ratio", ratio), ("words", words)) if v is not None]
-    if len(given) > 1 or (given and sentences is not None):
+def check_length(sentences: int | None, ratio: float | None, words: int | None) -> None:
+    """Raise ``ValueError`` unless at most one valid length setting is given."""
+    if sum(v is not None for v in (sentences, ratio, words)) > 1:
         raise ValueError("give only one of sentences, ratio or words")
-    if sentences is None:
-        sentences = DEFAULT_SENTENCES
+    if ratio is not None and (isinstance(ratio, bool) or not 0 < ratio <= 1):
+        raise ValueError(f"ratio must be in (0, 1], got {ratio!r}")
+    for name, value in (("words", words), ("sentences", sentences)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _target_count(doc: Document, sentences: int | None, ratio: float | None, words: int | None) -> int:
+    """Number of sentences the budget asks for (an estimate for ``words``)."""
+    check_length(sentences, ratio, words)
+    n = len(doc.sentences)
     if ratio is not None:
-        if isinstance(ratio, bool) or not 0 < ratio <= 1:
-            raise ValueError(f"ratio must be in (0, 1], got {ratio!r}")
         return max(1, min(n, round(ratio * n)))
     if words is not None:
-        if isinstance(words, bool) or not isinstance(words, int) or words < 1:
-            raise ValueError(f"words must be a positive integer, got {words!r}")
-        if doc is None:
-            return n
         mean_words = sum(len(s.text.split()) for s in doc.sentences) / n
         return max(1, min(n, round(words / max(mean_words, 1.0))))
-    if isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 1:
-        raise ValueError(f"sentences must be a positive integer, got {sentences!r}")
-    return min(n, sentences)
+    return min(n, DEFAULT_SENTENCES if sentences is None else sentences)
 
 
 def _rank(doc: Document, k: int, picks: int | None = None) -> tuple[list[int], np.ndarray]:
