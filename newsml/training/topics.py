@@ -1,4 +1,4 @@
-"""Train a topic model on a corpus, report cross-validated figures, save it.
+"""Train the topic classifier on a corpus, report cross-validated figures, save it.
 
 Shared by ``python train.py`` and ``newsml train``.
 """

@@ -1,0 +1,140 @@
+"""Model files whose loading runs no code: skops files checked against a JSON card.
+
+Every learned part of newsml (the block cleaner, the sentence ranker, the
+topic classifier) is stored the same way:
+
+* ``NAME.skops``: the fitted object, written by :mod:`skops.io`, which
+  rebuilds objects from a list of types instead of running pickled code;
+* ``NAME.json``: its card: what it is, the data and command that rebuild it,
+  held-out figures, library versions, and the SHA-256 of ``NAME.skops``.
+
+:func:`load_artifact` refuses a file whose SHA-256 differs from its card's, and
+a file holding any type outside the ``trusted`` list that the *calling code*
+gives (never the card, which whoever can write the file can also write).
+
+Files shipped inside the package live in :data:`SHIPPED_DIR`
+(``newsml/models/``); models that users train go to their own model folder
+(see :mod:`newsml.model_io`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from newsml.errors import ModelError, ModelIntegrityError, ModelNotFoundError
+
+#: Folder of the model files shipped inside the package, each with its card.
+SHIPPED_DIR = Path(__file__).resolve().parent / "models"
+#: Suffix of a model file; its card has the same stem and ``.json``.
+SUFFIX = ".skops"
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def card_path(path: str | os.PathLike[str]) -> Path:
+    """The card (``.json``) beside a model file."""
+    return Path(path).with_suffix(".json")
+
+
+def save_artifact(obj: Any, path: str | os.PathLike[str], card: dict[str, Any]) -> Path:
+    """Write ``obj`` to ``path`` (``.skops``) and its card beside it; return the card's path.
+
+    The card gets ``card``'s items plus library versions, the date, the file's
+    name and its SHA-256.
+    """
+    import sklearn
+    import skops.io as sio
+
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        raise ValueError(f"model path must end in {SUFFIX}, got {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(SUFFIX + ".tmp")
+    sio.dump(obj, tmp, compression=8)  # zipfile.ZIP_DEFLATED
+    os.replace(tmp, path)
+    full = {
+        **card,
+        "versions": {
+            "newsml": _newsml_version(),
+            "scikit-learn": sklearn.__version__,
+            "python": platform.python_version(),
+        },
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model_file": path.name,
+        "model_sha256": file_sha256(path),
+    }
+    out = card_path(path)
+    out.write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
+def read_card(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The card of the model file ``path``; :class:`ModelIntegrityError` when missing or unreadable."""
+    card_file = card_path(path)
+    if not card_file.is_file():
+        raise ModelIntegrityError(f"{path}: no model card {card_file.name} beside it; refusing to load")
+    try:
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelIntegrityError(f"{card_file}: unreadable model card ({exc})") from None
+    if not isinstance(card, dict):
+        raise ModelIntegrityError(f"{card_file}: a model card must be a JSON object")
+    return card
+
+
+def load_artifact(path: str | os.PathLike[str], trusted: Iterable[str], expected_type: type | None = None) -> Any:
+    """Load a model file after checking it against its card and the ``trusted`` types.
+
+    Raises :class:`ModelNotFoundError` when there is no file,
+    :class:`ModelIntegrityError` when its SHA-256 differs from its card's or
+    it holds a type outside ``trusted``, and :class:`ModelError` when it is
+    not a readable skops file or not an ``expected_type``.
+    """
+    import skops.io as sio
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelNotFoundError(f"no model file at {path}")
+    card = read_card(path)
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if card.get("model_sha256") != actual:
+        raise ModelIntegrityError(
+            f"{path}: SHA-256 {actual} does not match {card.get('model_sha256')} in {card_path(path).name}; "
+            "the file was changed or replaced, refusing to load it"
+        )
+    allowed = set(trusted)
+    try:
+        untrusted = set(sio.get_untrusted_types(data=data))
+    except Exception as exc:
+        raise ModelError(f"{path}: not a readable skops model file ({type(exc).__name__}: {exc})") from None
+    unexpected = sorted(untrusted - allowed)
+    if unexpected:
+        raise ModelIntegrityError(f"{path}: holds types newsml does not trust ({', '.join(unexpected)}); refusing")
+    try:
+        obj = sio.loads(data, trusted=sorted(untrusted))
+    except Exception as exc:
+        raise ModelError(f"{path}: could not be loaded ({type(exc).__name__}: {exc})") from None
+    if expected_type is not None and not isinstance(obj, expected_type):
+        raise ModelError(f"{path}: holds a {type(obj).__name__}, not a {expected_type.__name__}")
+    return obj
+
+
+def _newsml_version() -> str:
+    from newsml import __version__
+
+    return __version__
