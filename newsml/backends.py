@@ -113,10 +113,18 @@ class LocalBackend:
 
         self._task, self._settings = task, settings
         self.max_in_flight = IN_FLIGHT_PER_WORKER * jobs
-        self._executor = get_reusable_executor(max_workers=jobs, timeout=idle_timeout, env=WORKER_ENV)
+        # The watchdog starts with each worker, before it waits for work: a worker
+        # still starting up when its parent is killed would otherwise wait forever.
+        self._executor = get_reusable_executor(
+            max_workers=jobs,
+            timeout=idle_timeout,
+            env=WORKER_ENV,
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
 
     def submit(self, items: Sequence[Any]) -> Any:
-        return self._executor.submit(_in_worker, self._task, list(items), self._settings, os.getpid())
+        return self._executor.submit(self._task, list(items), self._settings)
 
     def close(self) -> None:
         pass  # idle workers exit after ``idle_timeout`` seconds, or with this process
@@ -125,27 +133,14 @@ class LocalBackend:
         self._executor.shutdown(wait=False, kill_workers=True)
 
 
-def _in_worker(task: Task, items: list[Any], settings: Any, parent_pid: int) -> list[Any]:
-    """Run ``task`` in a local worker that exits if its parent process dies."""
-    _watch_parent(parent_pid)
-    return task(items, settings)
-
-
-_watchdog_lock = threading.Lock()
-_watched_parent: int | None = None
-
-
-def _watch_parent(parent_pid: int, interval: float = 1.0) -> None:
-    """Exit this worker process once ``parent_pid`` is no longer its parent.
+def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
+    """Worker initializer: exit this process once ``parent_pid`` is no longer its parent.
 
     A parent killed with SIGKILL cannot stop its loky workers, and a worker
-    blocked on sending a result would otherwise wait forever.
+    waiting for work or blocked on sending a result would otherwise live on.
     """
-    global _watched_parent
-    with _watchdog_lock:
-        if _watched_parent == parent_pid or os.getppid() != parent_pid:
-            return
-        _watched_parent = parent_pid
+    if os.getppid() != parent_pid:  # the parent died while this worker started
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent_pid:

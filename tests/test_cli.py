@@ -276,3 +276,41 @@ def test_ctrl_c_exits_130_and_resumes(many, model_path: Path, tmp_path: Path) ->
     args = ["score", str(folder), "--out", str(out), "--model", str(model_path), "--jobs", "2", "--resume"]
     assert main(args) == EXIT_OK
     assert out.read_bytes() == reference
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found.update(int(p) for p in text.split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find worker processes")
+def test_workers_end_when_the_parent_is_killed(many, model_path: Path, tmp_path: Path) -> None:
+    folder, _ = many
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsml", "score", str(folder), "--out", str(tmp_path / "out.jsonl"),
+         "--model", str(model_path), "--jobs", "2", "--chunk-size", "2", "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(),
+    )
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while time.monotonic() < deadline and process.poll() is None and len(workers) < 2:
+        workers = {p for p in _children(process.pid) if b"loky" in Path(f"/proc/{p}/cmdline").read_bytes()}
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the run never started its worker processes"
+    process.kill()  # SIGKILL while the workers start up or score
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers), "worker processes outlived their killed parent"
