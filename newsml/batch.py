@@ -48,7 +48,6 @@ import io
 import json
 import logging
 import os
-import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -63,7 +62,7 @@ from newsml.classify import TopicClassifier
 from newsml.errors import ArticleError, ArticleTooLargeError, EmptyArticleError, NotTextError
 from newsml.htmltext import MissingExtraError, NoMainTextError, html_to_text, is_html_name
 from newsml.model_io import cached_model, model_path
-from newsml.preprocess import Document, build_document, decode_bytes
+from newsml.preprocess import DEFAULT_MAX_BYTES, Document, NotRegularFileError, build_document, decode_bytes, read_bytes
 from newsml.summarize import check_length, summarize
 
 logger = logging.getLogger(__name__)
@@ -90,10 +89,6 @@ ERROR_KINDS = {
 DEFAULT_CHUNK_FILES = 64
 #: Upper bound on the bytes of file contents in one chunk (when contents are sent).
 DEFAULT_CHUNK_BYTES = 8 << 20
-#: Default size limit of one file in a batch (``--max-bytes``). Lower than
-#: :data:`~newsml.preprocess.DEFAULT_MAX_BYTES`: ranking a 1 MB text's ~8,000
-#: sentences takes about half a minute and 4 GB, and news articles are far smaller.
-BATCH_MAX_BYTES = 1_000_000
 #: Decimal places kept for topic probabilities.
 PROBABILITY_DIGITS = 4
 
@@ -121,7 +116,7 @@ class ScoreSettings:
 
     model_path: str
     length: SummaryLength = SummaryLength()
-    max_bytes: int | None = BATCH_MAX_BYTES
+    max_bytes: int | None = DEFAULT_MAX_BYTES
     fmt: str = "jsonl"
 
 
@@ -254,30 +249,8 @@ def count_article_files(root: str | os.PathLike[str], patterns: Sequence[str] = 
 
 
 # ------------------------------------------------------------------- reading
-class NotRegularFileError(OSError):
-    """The path is not a regular file (a folder, device or pipe)."""
-
-
 class NoSentencesError(EmptyArticleError):
     """The file holds text, but no sentence was left after cleaning."""
-
-
-def read_article_file(path: str | os.PathLike[str], max_bytes: int | None = BATCH_MAX_BYTES) -> bytes:
-    """The bytes of an article file, refusing non-regular and oversized files.
-
-    Raises ``OSError`` (:class:`NotRegularFileError` for folders, pipes and
-    devices) and :class:`~newsml.errors.ArticleTooLargeError`.
-    """
-    st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise NotRegularFileError(f"{os.fspath(path)} is not a regular file")
-    if max_bytes is not None and st.st_size > max_bytes:
-        raise ArticleTooLargeError(f"{st.st_size} bytes is over the limit of {max_bytes} bytes")
-    with open(path, "rb") as fh:
-        data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
-    if max_bytes is not None and len(data) > max_bytes:
-        raise ArticleTooLargeError(f"more than {max_bytes} bytes (the file grew while read)")
-    return data
 
 
 def document_from_bytes(data: bytes, source: str, *, html: bool = False) -> Document:
@@ -387,7 +360,7 @@ def score_items(
             continue
         sha = None
         try:
-            data = item.data if item.data is not None else read_article_file(item.path or "", settings.max_bytes)
+            data = item.data if item.data is not None else read_bytes(item.path or "", settings.max_bytes)
             sha = hashlib.sha256(data).hexdigest()
             record, doc = summarize_article(
                 data, item.relpath, html=is_html_name(item.relpath), length=settings.length, sha256=sha
@@ -485,7 +458,7 @@ class BatchOptions:
     backend: str = "local"
     scheduler: str | None = None
     resume: bool = False
-    max_bytes: int | None = BATCH_MAX_BYTES
+    max_bytes: int | None = DEFAULT_MAX_BYTES
     length: SummaryLength = SummaryLength()
     model: str | os.PathLike[str] | None = None
     chunk_files: int = DEFAULT_CHUNK_FILES
@@ -603,7 +576,7 @@ def plan_units(
                 old, current = current, next(records, None)
                 if old.error is None and old.sha256 is not None:
                     try:
-                        data = read_article_file(path, max_bytes)
+                        data = read_bytes(path, max_bytes)
                     except Exception as exc:
                         error = error_text(exc)
                     if data is not None and hashlib.sha256(data).hexdigest() == old.sha256:
@@ -615,7 +588,7 @@ def plan_units(
         if read_contents:
             if data is None and error is None:
                 try:
-                    data = read_article_file(path, max_bytes)
+                    data = read_bytes(path, max_bytes)
                 except Exception as exc:
                     error = error_text(exc)
             yield FileItem(rel, data=data, error=error) if error is None else FileItem(rel, error=error)

@@ -24,7 +24,6 @@ from typing import Any, TextIO
 from newsml import __version__
 from newsml.backends import SCHEDULER_ENV
 from newsml.batch import (
-    BATCH_MAX_BYTES,
     DEFAULT_CHUNK_FILES,
     DEFAULT_PATTERNS,
     ERROR_KINDS,
@@ -40,7 +39,8 @@ from newsml.batch import (
 from newsml.batch_output import ResumeError
 from newsml.errors import ArticleError, ModelError
 from newsml.htmltext import MissingExtraError, is_html_name
-from newsml.model_io import load_model
+from newsml.model_io import LOOKUP_ORDER, MODELS_ENV, default_model_dir, load_model
+from newsml.preprocess import DEFAULT_MAX_BYTES, read_bytes, read_stream
 from newsml.summarize import DEFAULT_SENTENCES
 
 #: Every article was scored.
@@ -61,6 +61,20 @@ _EXIT_HELP = f"""exit status:
   {EXIT_ERROR}    other error (missing or damaged model, unreachable Dask scheduler, I/O error)
   {EXIT_INTERRUPTED}  interrupted; rerun with --resume to continue"""
 
+_ONE_ARTICLE_EXIT_HELP = f"""exit status:
+  {EXIT_OK}    done
+  {EXIT_FAILED}    the article could not be used (empty, binary, too large, no sentence); the reason is on stderr
+  {EXIT_USAGE}    usage error (bad option, missing file)
+  {EXIT_ERROR}    other error (missing or damaged model)"""
+
+_SIZE_HELP = (
+    f"size limit: files (and standard input) over {DEFAULT_MAX_BYTES:_} bytes are refused before they are read "
+    "whole (--max-bytes changes it)"
+)
+
+_MODEL_HELP = f"""model lookup:
+  {LOOKUP_ORDER}."""
+
 _SCORE_EPILOG = f"""records (one per file, sorted by relative path):
   path, sha256, title, summary (sentences), topics (with probabilities),
   sentences, words (counts of the body), error (null when scored).
@@ -76,6 +90,10 @@ dask:
   newsml score DIR --backend dask --scheduler tcp://HOST:8786 --out scores.jsonl
   (or set ${SCHEDULER_ENV}). Workers need newsml installed (and newsml[html]
   for HTML); they need no access to DIR: the client sends file contents.
+
+{_SIZE_HELP}.
+
+{_MODEL_HELP}
 
 {_EXIT_HELP}"""
 
@@ -140,6 +158,25 @@ def _add_length_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--words", type=_positive_int, metavar="N", help="summary word budget")
 
 
+def _add_max_bytes(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=DEFAULT_MAX_BYTES,
+        metavar="SIZE",
+        help=f"{what} (default: {DEFAULT_MAX_BYTES:_}; 500k, 2M accepted)",
+    )
+
+
+def _add_model_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        metavar="PATH",
+        help=f"topic model file or folder (default: {default_model_dir()}, from ${MODELS_ENV} or the "
+        "per-user model folder)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``newsml`` and its subcommands."""
     parser = argparse.ArgumentParser(
@@ -156,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         "summarize",
         help="summarize one article",
         description="Summarize one article (a file, or standard input): the chosen sentences, one per line.",
-        epilog=_EXIT_HELP,
+        epilog=f"{_SIZE_HELP}.\n\n{_ONE_ARTICLE_EXIT_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     summarize.add_argument(
@@ -165,19 +202,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_length_options(summarize)
     summarize.add_argument("--json", action="store_true", help="print a JSON object with title, summary and counts")
     summarize.add_argument("--html", action="store_true", help="read the input as HTML (default: by file extension)")
+    _add_max_bytes(summarize, "refuse a larger input")
     summarize.set_defaults(func=_cmd_summarize, parser=summarize)
 
     tag = commands.add_parser(
         "tag",
         help="topics of one article",
         description="Topics of one article (a file, or standard input) with their probabilities.",
-        epilog=_EXIT_HELP,
+        epilog=f"{_SIZE_HELP}.\n\n{_MODEL_HELP}\n\n{_ONE_ARTICLE_EXIT_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     tag.add_argument("file", nargs="?", default="-", metavar="FILE", help="article file, or - for stdin (default)")
     tag.add_argument("--json", action="store_true", help="print a JSON object")
-    tag.add_argument("--model", metavar="PATH", help="model file or folder (default: models/topics.joblib)")
+    _add_model_option(tag)
     tag.add_argument("--html", action="store_true", help="read the input as HTML (default: by file extension)")
+    _add_max_bytes(tag, "refuse a larger input")
     tag.set_defaults(func=_cmd_tag, parser=tag)
 
     score = commands.add_parser(
@@ -210,15 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"Dask scheduler address for --backend dask (default: ${SCHEDULER_ENV})",
     )
     score.add_argument("--resume", action="store_true", help="continue an interrupted run into --out")
-    score.add_argument(
-        "--max-bytes",
-        type=_size,
-        default=BATCH_MAX_BYTES,
-        metavar="SIZE",
-        help=f"files larger than this get an error record (default: {BATCH_MAX_BYTES:_}; 500k, 2M accepted)",
-    )
+    _add_max_bytes(score, "files larger than this get an error record")
     _add_length_options(score)
-    score.add_argument("--model", metavar="PATH", help="model file or folder (default: models/topics.joblib)")
+    _add_model_option(score)
     score.add_argument(
         "--chunk-size",
         type=_positive_int,
@@ -232,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser(
         "train",
         help="train the topic model (as train.py)",
-        description="Train newsml's topic classifier and save it under models/ (the same as `python train.py`).",
+        description="Train newsml's topic classifier and save it in the model folder (the same as `python train.py`).",
     )
     from newsml.training import build_parser as build_train_parser
 
@@ -273,16 +306,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _read_input(file: str) -> tuple[bytes, str]:
-    """The bytes of FILE (or stdin for ``-``) and the name to report."""
+def _read_input(file: str, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes of FILE (or stdin for ``-``) and the name to report, within the size limit."""
     if file == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
+        return read_stream(sys.stdin.buffer, max_bytes, "<stdin>"), "<stdin>"
     path = Path(file)
     if not path.exists() and not path.is_symlink():
         raise UsageError(f"{file}: no such file")
     if path.is_dir():
         raise UsageError(f"{file}: is a folder (use `newsml score {file}`)")
-    return path.read_bytes(), file
+    return read_bytes(path, max_bytes), file
 
 
 def _length(args: argparse.Namespace) -> SummaryLength:
@@ -291,7 +324,7 @@ def _length(args: argparse.Namespace) -> SummaryLength:
 
 def _cmd_summarize(args: argparse.Namespace) -> int:
     try:
-        data, source = _read_input(args.file)
+        data, source = _read_input(args.file, args.max_bytes)
         record, _ = summarize_article(
             data, source, html=args.html or is_html_name(source), length=_length(args)
         )
@@ -314,7 +347,7 @@ def _cmd_summarize(args: argparse.Namespace) -> int:
 
 def _cmd_tag(args: argparse.Namespace) -> int:
     try:
-        data, source = _read_input(args.file)
+        data, source = _read_input(args.file, args.max_bytes)
         doc = document_from_bytes(data, source, html=args.html or is_html_name(source))
     except (ArticleError, MissingExtraError, OSError) as exc:
         print(f"newsml tag: {args.file}: {error_text(exc)}", file=sys.stderr)
@@ -427,13 +460,15 @@ class Progress:
                 share = min(1.0, stats.files / self.total)
                 filled = int(share * width)
                 bar = "#" * filled + "." * (width - filled)
-                text = f"\rscoring [{bar}] {stats.files}/{self.total} {share:4.0%} {rate:5.0f} files/s{failed}"
+                text = f"\rscoring [{bar}] {stats.files}/{self.total} {share:4.0%} {_per_second(rate)}{failed}"
             else:
-                text = f"\rscoring {stats.files} files {rate:5.0f} files/s{failed}"
+                text = f"\rscoring {_count(stats.files, 'file')} {_per_second(rate)}{failed}"
             self.stream.write(text + "\x1b[K")
             self._shown = True
         else:
-            self.stream.write(f"newsml: {stats.files} files done ({stats.failed} failed), {rate:.0f} files/s\n")
+            self.stream.write(
+                f"newsml: {_count(stats.files, 'file')} done ({stats.failed} failed), {_per_second(rate)}\n"
+            )
         self.stream.flush()
 
     def clear(self) -> None:
@@ -455,16 +490,24 @@ class Progress:
         rate = stats.files / stats.seconds if stats.seconds > 0 else 0.0
         kept = f", {stats.kept} kept from the previous run" if stats.kept else ""
         self.stream.write(
-            f"newsml: {stats.files} files in {stats.seconds:.1f} s ({rate:.0f} files/s): "
+            f"newsml: {_count(stats.files, 'file')} in {stats.seconds:.1f} s ({_per_second(rate)}): "
             f"{stats.scored} scored, {stats.failed} failed{kept}\n"
         )
         if stats.failed:
             self.stream.write(
-                f"newsml: {stats.failed} files could not be scored; see the error field of their records\n"
+                f"newsml: {_count(stats.failed, 'file')} could not be scored; see the error field of their records\n"
             )
         if stats.listing_errors:
-            self.stream.write(f"newsml: {stats.listing_errors} folders could not be listed\n")
+            self.stream.write(f"newsml: {_count(stats.listing_errors, 'folder')} could not be listed\n")
         self.stream.flush()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _per_second(rate: float) -> str:
+    return f"{rate:.0f} file/s" if round(rate) == 1 else f"{rate:.0f} files/s"
 
 
 def _isatty(stream: Any) -> bool:

@@ -73,6 +73,15 @@ def html_to_text(html: str, source: str = "<html>") -> str:
 def _trafilatura() -> Any:
     try:
         import trafilatura
-    except ImportError:
-        raise MissingExtraError(f"reading HTML needs trafilatura, which is not installed: {HTML_EXTRA_HINT}") from None
+    except ImportError as exc:
+        if exc.name == "trafilatura":
+            raise MissingExtraError(
+                f"reading HTML needs trafilatura, which is not installed: {HTML_EXTRA_HINT}"
+            ) from None
+        # trafilatura is there but something it imports is missing or broken
+        # (for example lxml_html_clean): say what failed, not "not installed".
+        raise MissingExtraError(
+            f"reading HTML needs trafilatura, which is installed but failed to import: "
+            f"{type(exc).__name__}: {exc} (the newsml[html] extra installs what it needs: {HTML_EXTRA_HINT})"
+        ) from exc
     return trafilatura

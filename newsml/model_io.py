@@ -21,7 +21,8 @@ import joblib
 import sklearn
 
 from newsml.classify import TopicClassifier
-from newsml.errors import ModelError, ModelIntegrityError, ModelNotFoundError
+from newsml.errors import EmptyArticleError, ModelError, ModelIntegrityError, ModelNotFoundError
+from newsml.preprocess import check_text
 
 logger = logging.getLogger(__name__)
 
@@ -29,17 +30,32 @@ logger = logging.getLogger(__name__)
 DEFAULT_MODEL_NAME = "topics"
 #: Environment variable naming the folder that holds models.
 MODELS_ENV = "NEWSML_MODELS"
-_HOW_TO_CREATE = "create one with `python train.py` (or `newsml train`) in the newsml checkout"
+_HOW_TO_CREATE = "create one with `python train.py` or `newsml train`"
+#: Where newsml looks for the default topic model, in order (said once, here, and in --help).
+LOOKUP_ORDER = (
+    "the --model PATH option (a model file or a folder holding topics.joblib); "
+    f"else the folder ${MODELS_ENV}; else the per-user model folder "
+    "(platformdirs' user data folder: ~/.local/share/newsml/models on Linux), "
+    "which `python train.py` and `newsml train` write by default"
+)
+
+
+def user_model_dir() -> Path:
+    """The per-user model folder (``~/.local/share/newsml/models`` on Linux, honouring ``$XDG_DATA_HOME``)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("newsml", appauthor=False) / "models"
 
 
 def default_model_dir() -> Path:
-    """``$NEWSML_MODELS``, else ``./models`` if it exists, else the checkout's ``models/``."""
+    """The folder of the default model: ``$NEWSML_MODELS`` if set, else :func:`user_model_dir`.
+
+    ``python train.py`` writes there and ``load_model()`` reads there, from any
+    working folder; see :data:`LOOKUP_ORDER`.
+    """
     if os.environ.get(MODELS_ENV):
         return Path(os.environ[MODELS_ENV])
-    local = Path.cwd() / "models"
-    if local.is_dir():
-        return local
-    return Path(__file__).resolve().parent.parent / "models"
+    return user_model_dir()
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -162,10 +178,15 @@ def classify(text: str, model: TopicClassifier | str | os.PathLike[str] | None =
     """Topics of one article with their probabilities, most likely first.
 
     Uses the default model (loaded once) unless ``model`` (a fitted
-    classifier or a path) is given.
+    classifier or a path) is given. Raises :class:`~newsml.errors.EmptyArticleError`
+    for empty text and :class:`~newsml.errors.NotTextError` for binary data, as
+    :func:`newsml.summarize` does.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not text.strip():
+        raise EmptyArticleError("text is empty or whitespace only: nothing to classify", "<text>")
+    check_text(text)
     if not isinstance(model, TopicClassifier):
         model = cached_model(model)
     return model.predict_with_proba([text])[0]

@@ -15,6 +15,7 @@ import pytest
 from batch_helpers import BAD_FILES, MAX_BYTES, article, write_articles, write_bad_files
 
 from newsml import __version__
+from newsml.batch import BatchStats
 from newsml.cli import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, Progress, main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,6 +61,46 @@ def test_version_and_help(capsys) -> None:
     for flag in ("--glob", "--html", "--out", "--format", "--jobs", "--backend", "--scheduler", "--resume"):
         assert flag in out
     assert "exit status" in out and "NEWSML_DASK_SCHEDULER" in out
+
+
+def test_one_article_commands_list_only_their_own_exit_statuses_and_the_model_lookup(capsys) -> None:
+    for command in ("summarize", "tag"):
+        assert main([command, "--help"]) == EXIT_OK
+        out = capsys.readouterr().out
+        assert "--max-bytes" in out and "exit status" in out
+        assert "--resume" not in out and "some articles failed" not in out and str(EXIT_INTERRUPTED) not in out
+    assert main(["tag", "--help"]) == EXIT_OK
+    out = " ".join(capsys.readouterr().out.split())
+    assert "NEWSML_MODELS" in out and "per-user model folder" in out
+
+
+def test_progress_counts_one_file_in_the_singular() -> None:
+    log = io.StringIO()
+    Progress(log).summary(BatchStats(files=1, scored=0, failed=1, seconds=1.0))
+    text = log.getvalue()
+    assert "1 file in" in text and "1 file/s" in text and "1 file could not" in text
+    assert "1 files" not in text
+
+
+def test_model_written_by_train_py_is_found_by_tag_from_any_folder(tmp_path: Path) -> None:
+    env = _env()
+    env.pop("NEWSML_MODELS", None)
+    env["XDG_DATA_HOME"] = str(tmp_path / "user-data")  # where the per-user folder goes on Linux
+    trained = subprocess.run(
+        [sys.executable, "train.py", "--cv-folds", "0", "--quiet"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert trained.returncode == 0, trained.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.txt").write_text(article(4), encoding="utf-8")
+    tagged = subprocess.run(
+        [sys.executable, "-m", "newsml", "tag", "a.txt"], cwd=elsewhere, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert tagged.returncode == EXIT_OK, tagged.stderr
+    assert tagged.stdout.strip() and "\t" in tagged.stdout
+    assert str(tmp_path / "user-data") in trained.stdout  # train.py says where it wrote the model
 
 
 @pytest.mark.parametrize(

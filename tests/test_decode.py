@@ -217,3 +217,45 @@ def test_arbitrary_bytes_decode_or_are_refused(data):
 def test_utf8_and_utf16_round_trip(text):
     for data in (text.encode("utf-8"), codecs.BOM_UTF8 + text.encode("utf-8"), text.encode("utf-16")):
         assert decode_bytes(data) == text
+
+
+# ------------------------------------------------------------ one size limit
+class _CountingStream:
+    def __init__(self, size: int) -> None:
+        self.left, self.read_total = size, 0
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n < 0 else min(n, self.left)
+        self.left -= n
+        self.read_total += n
+        return b"a" * n
+
+
+def test_an_oversized_stream_is_refused_after_reading_one_byte_past_the_limit():
+    from newsml.preprocess import read_stream
+
+    stream = _CountingStream(50_000_000)
+    with pytest.raises(ArticleTooLargeError, match="<stdin>"):
+        read_stream(stream, 1000, "<stdin>")
+    assert stream.read_total == 1001
+    assert read_stream(_CountingStream(1000), 1000) == b"a" * 1000
+
+
+def test_an_oversized_file_is_refused_before_it_is_opened(tmp_path, monkeypatch):
+    from newsml.preprocess import DEFAULT_MAX_BYTES, read_bytes
+
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as fh:  # sparse: the size without the disk
+        fh.truncate(DEFAULT_MAX_BYTES + 1)
+    opened = []
+    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a) or pytest.fail("file was opened"))
+    with pytest.raises(ArticleTooLargeError, match="huge.txt"):
+        read_bytes(path)
+    assert not opened
+
+
+def test_folders_are_not_regular_files(tmp_path):
+    from newsml.preprocess import NotRegularFileError, read_bytes
+
+    with pytest.raises(NotRegularFileError):
+        read_bytes(tmp_path)

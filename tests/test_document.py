@@ -192,8 +192,12 @@ NEWSY = st.lists(
 def test_parse_article_on_arbitrary_text(text):
     try:
         doc = parse_article(text)
-    except EmptyArticleError as exc:  # the one documented refusal for str input
+    except EmptyArticleError as exc:  # documented refusals for str input: empty ...
         assert "<text>" in str(exc)
+        return
+    except NotTextError as exc:  # ... and NUL or control characters
+        assert "<text>" in str(exc)
+        assert any(ch < " " and ch not in "\t\n\r\f\v" for ch in text)
         return
     check_invariants(doc)
 
@@ -207,3 +211,9 @@ def test_parse_article_on_arbitrary_bytes(data):
         assert "fuzz" in str(exc)
         return
     check_invariants(doc)
+
+
+@pytest.mark.parametrize("text", ["\x00\x00", "Harbor news.\x00", "\x01\x02\x03\x04 text"])
+def test_text_given_as_str_with_nul_or_control_characters_is_refused(text):
+    with pytest.raises(NotTextError, match="<text>"):
+        parse_article(text)

@@ -16,7 +16,7 @@ import sklearn
 
 import newsml
 from newsml.classify import TopicClassifier
-from newsml.errors import ModelError, ModelIntegrityError, ModelNotFoundError
+from newsml.errors import EmptyArticleError, ModelError, ModelIntegrityError, ModelNotFoundError, NotTextError
 from newsml.model_io import MODELS_ENV, classify, data_sha256, file_sha256, load_model, save_model
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny_topics.jsonl"
@@ -266,3 +266,24 @@ def test_classify_checks_a_model_that_was_tampered_after_first_use(saved):
         fh.write(b"\0")
     with pytest.raises(ModelIntegrityError):
         classify(TEXTS[0], model=saved)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+def test_classify_refuses_empty_text_as_summarize_does(text, model):
+    with pytest.raises(EmptyArticleError):
+        classify(text, model)
+
+
+def test_classify_refuses_binary_text(model):
+    with pytest.raises(NotTextError):
+        classify("\x00\x00 trade", model)
+
+
+def test_without_the_environment_the_default_folder_is_the_per_user_one(tmp_path, monkeypatch):
+    from newsml.model_io import default_model_dir
+
+    monkeypatch.delenv(MODELS_ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models").mkdir()  # a ./models folder where the command runs is not consulted
+    assert default_model_dir() == tmp_path / "data" / "newsml" / "models"

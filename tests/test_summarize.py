@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsml.errors import EmptyArticleError
+from newsml.errors import EmptyArticleError, NotTextError
 from newsml.preprocess import parse_article
 from newsml.summarize import DEFAULT_SENTENCES, rank_sentences, summarize
 
@@ -293,8 +293,8 @@ LENGTH = st.one_of(
 def test_summarize_arbitrary_text(text, length):
     try:
         doc = parse_article(text)
-    except EmptyArticleError:
-        with pytest.raises(ValueError):
+    except (EmptyArticleError, NotTextError) as exc:
+        with pytest.raises(type(exc) if text.strip() else ValueError):
             summarize(text, **length)
         return
     summary = summarize(text, **length)
@@ -312,3 +312,10 @@ def test_summarize_arbitrary_text(text, length):
     ranked = rank_sentences(doc, **length)
     assert [r.text for r in ranked] == sentences
     assert sorted(r.rank for r in ranked) == list(range(1, len(sentences) + 1))
+
+
+def test_nul_bytes_are_never_returned_as_a_sentence():
+    from newsml.errors import NotTextError
+
+    with pytest.raises(NotTextError):
+        rank_sentences("\x00\x00")

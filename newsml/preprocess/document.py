@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from newsml.errors import EmptyArticleError
 from newsml.preprocess.clean import DEFAULT_OPTIONS, CleanOptions, clean_text
-from newsml.preprocess.decode import DEFAULT_MAX_BYTES, decode_bytes, normalize_newlines, read_text
+from newsml.preprocess.decode import DEFAULT_MAX_BYTES, check_text, decode_bytes, read_text
 from newsml.preprocess.sentences import sentence_spans
 from newsml.preprocess.words import tokenize
 
@@ -72,7 +72,7 @@ def parse_article(
         text = decode_bytes(bytes(article), source)
     elif isinstance(article, str):
         source = source or "<text>"
-        text = normalize_newlines(article)
+        text = check_text(article, source)
     else:
         raise TypeError(f"article must be str, bytes or a path, got {type(article).__name__}")
     if not text.strip():

@@ -136,7 +136,7 @@ def train(
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     """Arguments of ``train.py`` / ``newsml train``."""
     parser = parser or argparse.ArgumentParser(
-        prog="train.py", description="Train newsml's topic classifier and save it under models/."
+        prog="train.py", description="Train newsml's topic classifier and save it in the model folder."
     )
     parser.add_argument(
         "--data",
@@ -146,7 +146,12 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     )
     parser.add_argument("--text-field", default="text", help="text column/field of JSONL or CSV (default: text)")
     parser.add_argument("--labels-field", default="labels", help="labels column/field (default: labels)")
-    parser.add_argument("--out-dir", metavar="DIR", help="where to write the model (default: models/)")
+    parser.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        help="where to write the model (default: $NEWSML_MODELS, else the per-user model folder, "
+        "where `newsml tag` and `newsml score` look for it from any folder)",
+    )
     parser.add_argument("--name", default=None, help="model file name without extension (default: topics)")
     parser.add_argument("--cv-folds", type=int, default=5, help="folds of the reported cross-validation; 0 skips it")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -160,13 +165,19 @@ def run(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.data, args.text_field, args.labels_field) if args.data else load_default_corpus()
     name = args.name or (DEFAULT_MODEL_NAME if not args.data else _safe_name(corpus.name))
     logger.info("corpus %s: %d training texts, %d test texts", corpus.name, len(corpus.texts), len(corpus.test_texts))
+    start = time.perf_counter()
     result = train(corpus, out_dir=args.out_dir, name=name, cv_folds=args.cv_folds)
+    total = time.perf_counter() - start
     print(f"corpus: {corpus.name} ({len(corpus.texts)} training texts)")
     if result.cv:
         print(f"\n{args.cv_folds}-fold cross-validation on the training texts:\n{result.cv.table()}")
     if result.test:
         print(f"\nheld-out test split ({len(corpus.test_texts)} texts):\n{result.test.table()}")
-    print(f"\ntrained in {result.seconds:.1f} s; model: {result.model_path}\ncard:  {result.card_path}")
+    cv_part = f"{args.cv_folds}-fold cross-validation and " if result.cv else ""
+    print(
+        f"\n{cv_part}final fit in {total:.1f} s (final fit alone {result.seconds:.1f} s)"
+        f"\nmodel: {result.model_path}\ncard:  {result.card_path}"
+    )
     return 0
 
 
