@@ -269,6 +269,9 @@ def _start_and_wait_for_records(folder: Path, out: Path, model_path: Path) -> su
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=_env(),
+        # A shell that started these tests in the background ignores SIGINT, and
+        # children inherit that: give the run the default handling a terminal gives.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and process.poll() is None:
