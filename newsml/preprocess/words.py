@@ -52,7 +52,7 @@ def terms(
     tokenizer: str = "fast",
 ) -> list[str]:
     """Index terms of ``text``: lower-cased words, minus stop words, stemmed."""
-    stops = stop_words if isinstance(stop_words, (frozenset, set)) else frozenset(stop_words or ())
+    stops = stop_words if isinstance(stop_words, frozenset) else frozenset(stop_words or ())
     if tokenizer == "fast":
         words = _TERM.findall(text.lower())
     elif tokenizer == "nltk":
@@ -60,20 +60,39 @@ def terms(
         words = [w for w in (tok.rstrip(".") for tok in tokenize(text.lower())) if _TERM.fullmatch(w)]
     else:
         raise ValueError(f"tokenizer must be 'fast' or 'nltk', got {tokenizer!r}")
+    table = _term_table(stem_words, stops, keep_numbers)
+    if len(table) > _TABLE_LIMIT:  # bound memory on endless vocabularies
+        table.clear()
     out = []
     for token in words:
-        word, has_letter = _normal_form(token)
-        if len(word) < 2 or word in stops or not (keep_numbers or has_letter):
-            continue
-        out.append(stem(word) if stem_words else word)
+        term = table.get(token)
+        if term is None:
+            term = table[token] = _term_of(token, stem_words, stops, keep_numbers)
+        if term:
+            out.append(term)
     return out
 
 
-@lru_cache(maxsize=500_000)
-def _normal_form(token: str) -> tuple[str, bool]:
-    """A lower-case token without its possessive "'s", and whether it has a letter."""
+#: Most distinct tokens remembered per term setting (about 100 MB at worst).
+_TABLE_LIMIT = 500_000
+
+
+@lru_cache(maxsize=16)
+def _term_table(stem_words: bool, stops: frozenset[str], keep_numbers: bool) -> dict[str, str]:
+    """Token -> term ("" for a dropped token), filled as tokens are met; one per setting.
+
+    Stemming and the stop-word test cost far more than a dict lookup, and news
+    vocabularies repeat, so each distinct token is worked out once.
+    """
+    return {}
+
+
+def _term_of(token: str, stem_words: bool, stops: frozenset[str], keep_numbers: bool) -> str:
+    """The index term of one lower-case token, or "" when it is dropped."""
     word = _POSSESSIVE.sub("", token)
-    return word, any(ch.isalpha() for ch in word)
+    if len(word) < 2 or word in stops or not (keep_numbers or any(ch.isalpha() for ch in word)):
+        return ""
+    return stem(word) if stem_words else word
 
 
 class Analyzer:
