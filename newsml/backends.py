@@ -28,8 +28,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-import joblib
-
 from newsml.htmltext import MissingExtraError
 
 logger = logging.getLogger(__name__)
@@ -67,11 +65,13 @@ class Backend(Protocol):
 
 def resolve_jobs(jobs: int | None) -> int:
     """Worker processes for ``jobs``: itself when positive, all cores for ``None``, 0 or -1."""
+    if jobs is not None and jobs > 0:
+        return jobs
+    from joblib import cpu_count  # counts the cores this process may use (cgroups, affinity)
+
     if jobs is None or jobs in (0, -1):
-        return max(1, joblib.cpu_count())
-    if jobs < -1:
-        return max(1, joblib.cpu_count() + 1 + jobs)
-    return jobs
+        return max(1, cpu_count())
+    return max(1, cpu_count() + 1 + jobs)
 
 
 class _Done:
@@ -108,7 +108,14 @@ class LocalBackend:
 
     sends_contents = False
 
-    def __init__(self, task: Task, settings: Any, jobs: int, idle_timeout: int = 60) -> None:
+    def __init__(
+        self,
+        task: Task,
+        settings: Any,
+        jobs: int,
+        idle_timeout: int = 60,
+        warm_up: Callable[[], Any] | None = None,
+    ) -> None:
         from joblib.externals.loky import get_reusable_executor
 
         self._task, self._settings = task, settings
@@ -122,6 +129,11 @@ class LocalBackend:
             initializer=_watch_parent,
             initargs=(os.getpid(),),
         )
+        if warm_up is not None:
+            # Workers start importing and loading the model now, while the caller
+            # lists the folder; a failure shows again with the first chunk.
+            for _ in range(jobs):
+                self._executor.submit(warm_up)
 
     def submit(self, items: Sequence[Any]) -> Any:
         return self._executor.submit(self._task, list(items), self._settings)
@@ -191,9 +203,19 @@ class DaskBackend:
 
 
 def make_backend(
-    kind: str, task: Task, settings: Any, model: Any, *, jobs: int | None = None, scheduler: str | None = None
+    kind: str,
+    task: Task,
+    settings: Any,
+    model: Any,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    warm_up: Callable[[], Any] | None = None,
 ) -> Backend:
-    """The backend ``kind`` (``"local"`` or ``"dask"``) for ``task``."""
+    """The backend ``kind`` (``"local"`` or ``"dask"``) for ``task``.
+
+    ``warm_up`` is run once per local worker process as it starts.
+    """
     if kind == "dask":
         scheduler = scheduler or os.environ.get(SCHEDULER_ENV)
         if not scheduler:
@@ -204,4 +226,4 @@ def make_backend(
     n = resolve_jobs(jobs)
     if n == 1:
         return SerialBackend(task, settings, model)
-    return LocalBackend(task, settings, n)
+    return LocalBackend(task, settings, n, warm_up=warm_up)

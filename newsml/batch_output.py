@@ -7,13 +7,8 @@ Whole records only
     most one torn last line. :func:`repair_torn_line` cuts that line off.
 
 Resuming in sorted order
-    Records are written sorted by path, so the output of an interrupted run is
-    a prefix of the records an uninterrupted run writes. Resuming walks the
-    folder listing and the existing records together, both in path order (a
-    merge join that holds one record at a time): an existing record is *kept*
-    when its file is still there, has the same SHA-256 and the record has no
-    error; every other file is scored again, and records of files that are
-    gone are dropped. The output is written in one of three modes:
+    :mod:`newsml.resume` decides which existing records are kept; the output
+    is then written in one of three modes:
 
     * *prefix*: while the kept records are exactly the existing records in
       order, nothing is written (they are already there);
@@ -36,52 +31,18 @@ Resuming in sorted order
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from newsml.errors import NewsmlError
+from newsml.resume import ExistingRecord, Kept, ResumeError, read_existing
 
 logger = logging.getLogger(__name__)
 
 _BLOCK = 1 << 16
-
-
-class ResumeError(NewsmlError, ValueError):
-    """The existing output cannot be continued (not a newsml output, other format, unsorted)."""
-
-
-@dataclass(frozen=True)
-class ExistingRecord:
-    """A record found in the output being resumed, with its position."""
-
-    index: int
-    path: str
-    sha256: str | None
-    error: str | None
-    line: bytes
-    #: Byte offset just after the line.
-    end: int
-
-
-@dataclass(frozen=True)
-class Kept:
-    """An existing record that stays, in its place in the new output."""
-
-    record: ExistingRecord
-
-
-class Marker:
-    """Sent once the existing records are exhausted: no :class:`Kept` follows."""
-
-    def __repr__(self) -> str:
-        return "Marker()"
 
 
 def temporary_path(out: str | os.PathLike[str]) -> Path:
@@ -110,43 +71,6 @@ def repair_torn_line(path: str | os.PathLike[str]) -> int:
             pos = start
         fh.truncate(keep)
         return size - keep
-
-
-def read_existing(path: str | os.PathLike[str], fmt: str, start: int = 0) -> Iterator[ExistingRecord]:
-    """Records of an output file from byte ``start`` on (after the CSV header).
-
-    Raises :class:`ResumeError` for a line that is not a newsml record of
-    ``fmt`` or for records out of path order.
-    """
-    previous: str | None = None
-    offset = start
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        for index, line in enumerate(fh):
-            where = f"{os.fspath(path)}: record {index + 1}"
-            rel, sha, error = _parse_line(line, fmt, where)
-            if previous is not None and rel <= previous:
-                raise ResumeError(f"{where} ({rel!r}) is out of path order; it was not written by `newsml score`")
-            offset += len(line)
-            yield ExistingRecord(index, rel, sha, error, line, offset)
-            previous = rel
-
-
-def _parse_line(line: bytes, fmt: str, where: str) -> tuple[str, str | None, str | None]:
-    hint = f"not a newsml {fmt} record; was the output written with another --format?"
-    if fmt == "jsonl":
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            raise ResumeError(f"{where}: {hint}") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("path"), str) or "sha256" not in obj:
-            raise ResumeError(f"{where}: {hint}")
-        return obj["path"], obj.get("sha256"), obj.get("error")
-    rows = list(csv.reader([line.decode("utf-8", errors="surrogateescape")]))
-    if len(rows) != 1 or len(rows[0]) < 3:
-        raise ResumeError(f"{where}: {hint}")
-    row = rows[0]
-    return row[0], row[1] or None, row[-1] or None
 
 
 class OutputWriter:

@@ -1,8 +1,9 @@
 """The ``newsml`` command: summarize, tag, score a folder, train.
 
 Only argument parsing and terminal output live here; the work is done by
-:mod:`newsml.batch`, :mod:`newsml.summarize`, :mod:`newsml.model_io` and
-:mod:`newsml.training`.
+:mod:`newsml.pipeline` (one article), :mod:`newsml.batch` (a folder) and
+:mod:`newsml.training`. Those are imported by the command that needs them, so
+that ``newsml --help`` and the batch parent do not import scikit-learn.
 """
 
 from __future__ import annotations
@@ -23,25 +24,15 @@ from typing import Any, TextIO
 
 from newsml import __version__
 from newsml.backends import SCHEDULER_ENV
-from newsml.batch import (
-    DEFAULT_CHUNK_FILES,
-    DEFAULT_PATTERNS,
-    ERROR_KINDS,
-    BatchOptions,
-    BatchStats,
-    SummaryLength,
-    count_article_files,
-    document_from_bytes,
-    error_text,
-    summarize_article,
-    tag_documents,
-)
-from newsml.batch_output import ResumeError
+from newsml.batch import DEFAULT_CHUNK_FILES, BatchOptions, BatchStats
 from newsml.errors import ArticleError, ModelError
 from newsml.htmltext import MissingExtraError, is_html_name
-from newsml.model_io import LOOKUP_ORDER, MODELS_ENV, default_model_dir, load_model
-from newsml.preprocess import DEFAULT_MAX_BYTES, read_bytes, read_stream
-from newsml.summarize import DEFAULT_SENTENCES
+from newsml.length import DEFAULT_SENTENCES, SummaryLength
+from newsml.listing import DEFAULT_PATTERNS, count_article_files
+from newsml.model_io import LOOKUP_ORDER, MODELS_ENV, default_model_dir
+from newsml.reading import DEFAULT_MAX_BYTES, read_bytes, read_stream
+from newsml.records import ERROR_KINDS, error_text
+from newsml.resume import ResumeError
 
 #: Every article was scored.
 EXIT_OK = 0
@@ -262,24 +253,33 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", "-q", action="store_true", help="no progress and no per-file warnings on stderr")
     score.set_defaults(func=_cmd_score, parser=score)
 
-    train = commands.add_parser(
-        "train",
-        help="train the topic model (as train.py)",
+    # `newsml train ...` is parsed by the training code's own parser (see main), so
+    # that building this parser does not import it; this entry lists it in --help.
+    commands.add_parser("train", help="train the topic model (as train.py); see `newsml train --help`")
+    return parser
+
+
+def build_train_parser() -> argparse.ArgumentParser:
+    """The parser of ``newsml train`` (the arguments of ``train.py``)."""
+    from newsml.training import build_parser as build_training_parser
+
+    train = argparse.ArgumentParser(
+        prog="newsml train",
         description="Train newsml's topic classifier and save it in the model folder (the same as `python train.py`).",
     )
-    from newsml.training import build_parser as build_train_parser
-
-    build_train_parser(train)
-    train.set_defaults(func=_cmd_train, parser=train)
-    return parser
+    build_training_parser(train)
+    train.set_defaults(func=_cmd_train, parser=train, command="train")
+    return train
 
 
 # ------------------------------------------------------------------ commands
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``newsml`` with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    training = argv[:1] == ["train"]
+    parser = build_train_parser() if training else build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(argv[1:] if training else argv)
     except SystemExit as exc:  # --help, --version, or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
@@ -323,6 +323,8 @@ def _length(args: argparse.Namespace) -> SummaryLength:
 
 
 def _cmd_summarize(args: argparse.Namespace) -> int:
+    from newsml.pipeline import summarize_article
+
     try:
         data, source = _read_input(args.file, args.max_bytes)
         record, _ = summarize_article(
@@ -346,6 +348,9 @@ def _cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
+    from newsml.model_io import load_model
+    from newsml.pipeline import document_from_bytes, tag_documents
+
     try:
         data, source = _read_input(args.file, args.max_bytes)
         doc = document_from_bytes(data, source, html=args.html or is_html_name(source))

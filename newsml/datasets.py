@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsml.errors import DataFormatError
-from newsml.preprocess.decode import decode_bytes
 from newsml.preprocess.sentences import split_sentences
+from newsml.reading import decode_bytes
 
 logger = logging.getLogger(__name__)
 

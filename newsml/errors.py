@@ -22,6 +22,10 @@ class EmptyArticleError(ArticleError):
     """The article is empty, whitespace only, or left no sentence after cleaning."""
 
 
+class NoSentencesError(EmptyArticleError):
+    """The file holds text, but no sentence was left after cleaning."""
+
+
 class NotTextError(ArticleError):
     """The input holds NUL bytes or control characters: it is not a text file."""
 

@@ -15,14 +15,14 @@ import warnings
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
-import sklearn
-
-from newsml.classify import TopicClassifier
 from newsml.errors import EmptyArticleError, ModelError, ModelIntegrityError, ModelNotFoundError
-from newsml.preprocess import check_text
+
+# scikit-learn, joblib and the classifier are imported where a model is saved or
+# loaded, so that finding the model file (the CLI, the batch parent) stays fast.
+if TYPE_CHECKING:
+    from newsml.topic_model import TopicClassifier
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,9 @@ def save_model(model: TopicClassifier, path: str | os.PathLike[str], card: dict[
     Returns the card's path. The card records the topics, thresholds, library
     versions, the date and the SHA-256 of the joblib file, plus ``card``'s items.
     """
+    import joblib
+    import sklearn
+
     path = Path(path)
     if path.suffix != ".joblib":
         raise ValueError(f"model path must end in .joblib, got {path}")
@@ -118,23 +121,13 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
     model and :class:`ModelIntegrityError` when the file's SHA-256 does not
     match its card; warns when the model was saved with another scikit-learn.
     """
+    import joblib
+    import sklearn
+
+    from newsml.topic_model import TopicClassifier
+
     path = model_path(path)
-    card_path = path.with_suffix(".json")
-    if not path.is_file():
-        raise ModelNotFoundError(f"no model at {path}; {_HOW_TO_CREATE}")
-    if not card_path.is_file():
-        raise ModelIntegrityError(f"{path}: no model card {card_path.name} beside it; refusing to load")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ModelIntegrityError(f"{card_path}: unreadable model card ({exc})") from None
-    expected = card.get("model_sha256")
-    actual = file_sha256(path)
-    if expected != actual:
-        raise ModelIntegrityError(
-            f"{path}: SHA-256 {actual} does not match {expected} in {card_path.name}; "
-            "the file was changed or replaced, refusing to load it"
-        )
+    card = check_model_file(path)
     saved_sklearn = card.get("versions", {}).get("scikit-learn")
     if saved_sklearn and saved_sklearn != sklearn.__version__:
         warnings.warn(
@@ -147,6 +140,30 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
     if not isinstance(model, TopicClassifier):
         raise ModelError(f"{path}: holds a {type(model).__name__}, not a TopicClassifier")
     return model
+
+
+def check_model_file(path: Path) -> dict[str, Any]:
+    """The card of the model file ``path`` once the file matches it; the model is not loaded.
+
+    Raises :class:`ModelNotFoundError` or :class:`ModelIntegrityError` as :func:`load_model` does.
+    """
+    card_path = path.with_suffix(".json")
+    if not path.is_file():
+        raise ModelNotFoundError(f"no model at {path}; {_HOW_TO_CREATE}")
+    if not card_path.is_file():
+        raise ModelIntegrityError(f"{path}: no model card {card_path.name} beside it; refusing to load")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelIntegrityError(f"{card_path}: unreadable model card ({exc})") from None
+    expected = card.get("model_sha256") if isinstance(card, dict) else None
+    actual = file_sha256(path)
+    if expected != actual:
+        raise ModelIntegrityError(
+            f"{path}: SHA-256 {actual} does not match {expected} in {card_path.name}; "
+            "the file was changed or replaced, refusing to load it"
+        )
+    return card
 
 
 def model_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -186,6 +203,9 @@ def classify(text: str, model: TopicClassifier | str | os.PathLike[str] | None =
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if not text.strip():
         raise EmptyArticleError("text is empty or whitespace only: nothing to classify", "<text>")
+    from newsml.reading import check_text
+    from newsml.topic_model import TopicClassifier
+
     check_text(text)
     if not isinstance(model, TopicClassifier):
         model = cached_model(model)

@@ -16,17 +16,15 @@ from batch_helpers import BAD_FILES, MAX_BYTES, article, write_articles, write_b
 
 from newsml import batch
 from newsml.backends import SerialBackend, resolve_jobs
-from newsml.batch import (
-    FIELDS,
-    BatchOptions,
-    FileItem,
-    SummaryLength,
-    iter_article_files,
-    plan_units,
-    score_folder,
-)
-from newsml.batch_output import ExistingRecord, Kept, Marker, ResumeError, repair_torn_line, temporary_path
+from newsml.batch import BatchOptions, score_folder
+from newsml.batch_output import repair_torn_line, temporary_path
+from newsml.length import SummaryLength
+from newsml.listing import iter_article_files
+from newsml.pipeline import score_items
 from newsml.preprocess import parse_article
+from newsml.records import FIELDS
+from newsml.resume import ExistingRecord, Kept, Marker, ResumeError, plan_units
+from newsml.tasks import FileItem
 
 
 @pytest.fixture(scope="session")
@@ -172,7 +170,7 @@ def test_in_flight_chunks_are_bounded(corpus: Path, tmp_path: Path, model_path: 
 
         def result(self):
             self.backend.open -= 1
-            return batch.score_items(self.items, self.backend.settings, self.backend.model)
+            return score_items(self.items, self.backend.settings, self.backend.model)
 
     class Recording(SerialBackend):
         max_in_flight = 3

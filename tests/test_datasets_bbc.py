@@ -11,7 +11,7 @@ import pytest
 from newsml.datasets import load_bbc_summaries, unglue_summary
 from newsml.errors import DataFormatError
 from newsml.preprocess import decode_bytes, parse_article
-from newsml.summarize import summarize
+from newsml.summarizer import summarize
 
 
 # ------------------------------------------------------------ un-gluing

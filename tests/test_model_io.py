@@ -15,9 +15,9 @@ import pytest
 import sklearn
 
 import newsml
-from newsml.classify import TopicClassifier
 from newsml.errors import EmptyArticleError, ModelError, ModelIntegrityError, ModelNotFoundError, NotTextError
 from newsml.model_io import MODELS_ENV, classify, data_sha256, file_sha256, load_model, save_model
+from newsml.topic_model import TopicClassifier
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny_topics.jsonl"
 TEXTS = [

@@ -16,11 +16,11 @@ import pytest
 import sklearn
 
 import newsml
-from newsml.classify import TopicClassifier
 from newsml.corpus import load_default_corpus
 from newsml.datasets import Corpus, load_jsonl
 from newsml.errors import DataFormatError
 from newsml.model_io import data_sha256, load_model
+from newsml.topic_model import TopicClassifier
 from newsml.topics import TOPICS
 from newsml.training import cross_validate, main, score, train
 

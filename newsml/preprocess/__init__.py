@@ -1,7 +1,10 @@
 """Preprocessing: decode -> clean -> split into sentences -> words."""
 
 from newsml.preprocess.clean import CleanOptions, CleanText, clean_text
-from newsml.preprocess.decode import (
+from newsml.preprocess.document import Document, Sentence, build_document, parse_article
+from newsml.preprocess.sentences import split_sentences
+from newsml.preprocess.words import STOP_WORDS, Analyzer, stem, terms, tokenize
+from newsml.reading import (
     DEFAULT_MAX_BYTES,
     NotRegularFileError,
     check_text,
@@ -10,9 +13,6 @@ from newsml.preprocess.decode import (
     read_stream,
     read_text,
 )
-from newsml.preprocess.document import Document, Sentence, build_document, parse_article
-from newsml.preprocess.sentences import split_sentences
-from newsml.preprocess.words import STOP_WORDS, Analyzer, stem, terms, tokenize
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

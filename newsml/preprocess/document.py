@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from newsml.errors import EmptyArticleError
 from newsml.preprocess.clean import DEFAULT_OPTIONS, CleanOptions, clean_text
-from newsml.preprocess.decode import DEFAULT_MAX_BYTES, check_text, decode_bytes, read_text
 from newsml.preprocess.sentences import sentence_spans
 from newsml.preprocess.words import tokenize
+from newsml.reading import DEFAULT_MAX_BYTES, check_text, decode_bytes, read_text
 
 _PARAGRAPH_SEP = "\n\n"
 

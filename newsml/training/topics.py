@@ -17,10 +17,10 @@ from sklearn.base import clone
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from newsml.classify import TopicClassifier, _multilabel_folds
 from newsml.corpus import load_default_corpus
 from newsml.datasets import Corpus, load_corpus
 from newsml.model_io import DEFAULT_MODEL_NAME, data_sha256, default_model_dir, save_model
+from newsml.topic_model import TopicClassifier, _multilabel_folds
 from newsml.topics import TOPICS
 
 logger = logging.getLogger(__name__)

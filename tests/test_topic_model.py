@@ -11,8 +11,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from newsml.classify import TopicClassifier
 from newsml.corpus import load_default_corpus
+from newsml.topic_model import TopicClassifier
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny_topics.jsonl"
 

@@ -17,10 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsml.length import DEFAULT_SENTENCES, check_length
 from newsml.preprocess import Document, Sentence, parse_article, terms
-
-#: Sentences kept when no length setting is given.
-DEFAULT_SENTENCES = 3
 
 # Content weights were chosen by grid search on the train/dev splits of the BBC
 # News Summary corpus (references hold ~40% of the sentences; the test split is
@@ -128,17 +126,6 @@ def _as_document(text: str | Document) -> Document:
     if not text.strip():
         raise ValueError("text is empty or whitespace only: nothing to summarize")
     return parse_article(text)
-
-
-def check_length(sentences: int | None, ratio: float | None, words: int | None) -> None:
-    """Raise ``ValueError`` unless at most one valid length setting is given."""
-    if sum(v is not None for v in (sentences, ratio, words)) > 1:
-        raise ValueError("give only one of sentences, ratio or words")
-    if ratio is not None and (isinstance(ratio, bool) or not 0 < ratio <= 1):
-        raise ValueError(f"ratio must be in (0, 1], got {ratio!r}")
-    for name, value in (("words", words), ("sentences", sentences)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def _target_count(doc: Document, sentences: int | None, ratio: float | None, words: int | None) -> int:

@@ -1,4 +1,4 @@
-"""Turn the bytes of an article file into text.
+"""Read article files and turn their bytes into text, within one size limit.
 
 UTF-8 (with or without BOM) and UTF-16 with BOM are recognised; anything else
 falls back to cp1252, then latin-1, which map every byte. Line endings are

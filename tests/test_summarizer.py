@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsml.errors import EmptyArticleError, NotTextError
 from newsml.preprocess import parse_article
-from newsml.summarize import DEFAULT_SENTENCES, rank_sentences, summarize
+from newsml.summarizer import DEFAULT_SENTENCES, rank_sentences, summarize
 
 FILES = ["harbor_ferry.txt", "river_cleanup.txt", "scraped_library.txt", "pretokenized.txt"]
 
