@@ -426,7 +426,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ progress
 class Progress:
-    """Progress on stderr: a bar on a terminal, a line every few seconds otherwise."""
+    """Progress on stderr: a tqdm bar on a terminal, a count line every few seconds otherwise."""
 
     #: Seconds between redraws of the bar, and between count lines.
     BAR_INTERVAL = 0.1
@@ -437,56 +437,57 @@ class Progress:
         self.quiet = quiet
         self.bar = not quiet and _isatty(stream)
         self.total: int | None = None
-        self._last = 0.0
-        self._shown = False
-        self._stats: BatchStats | None = None
+        self._tqdm: Any = None
+        self._last_line: float | None = None
 
     def update(self, stats: BatchStats) -> None:
         """Called after every record."""
         if self.quiet:
             return
-        self._stats = stats
-        now = time.monotonic()
-        if now - self._last < (self.BAR_INTERVAL if self.bar else self.LINE_INTERVAL):
-            return
-        if not self._last:  # the first call starts the clock
-            self._last = now
-            if not self.bar:
-                return
-        self._last = now
-        self._draw(stats)
-
-    def _draw(self, stats: BatchStats) -> None:
-        rate = stats.files / stats.seconds if stats.seconds > 0 else 0.0
-        failed = f", {stats.failed} failed" if stats.failed else ""
         if self.bar:
-            width = 30
-            if self.total:
-                share = min(1.0, stats.files / self.total)
-                filled = int(share * width)
-                bar = "#" * filled + "." * (width - filled)
-                text = f"\rscoring [{bar}] {stats.files}/{self.total} {share:4.0%} {_per_second(rate)}{failed}"
-            else:
-                text = f"\rscoring {_count(stats.files, 'file')} {_per_second(rate)}{failed}"
-            self.stream.write(text + "\x1b[K")
-            self._shown = True
-        else:
+            self._update_bar(stats)
+            return
+        now = time.monotonic()
+        if self._last_line is None:  # the first call starts the clock
+            self._last_line = now
+        elif now - self._last_line >= self.LINE_INTERVAL:
+            self._last_line = now
+            rate = stats.files / stats.seconds if stats.seconds > 0 else 0.0
             self.stream.write(
                 f"newsml: {_count(stats.files, 'file')} done ({stats.failed} failed), {_per_second(rate)}\n"
             )
-        self.stream.flush()
+            self.stream.flush()
+
+    def _update_bar(self, stats: BatchStats) -> None:
+        if self._tqdm is None:
+            from tqdm import tqdm
+
+            self._tqdm = tqdm(
+                total=self.total,
+                file=self.stream,
+                desc="scoring",
+                unit=" files",
+                mininterval=self.BAR_INTERVAL,
+                dynamic_ncols=True,
+                leave=False,
+            )
+        if stats.failed:
+            self._tqdm.set_postfix_str(f"{stats.failed} failed", refresh=False)
+        self._tqdm.update(stats.files - self._tqdm.n)
+
+    def message(self, text: str) -> None:
+        """Write a line of text without breaking the bar."""
+        if self._tqdm is not None:
+            self._tqdm.write(text, file=self.stream)
+        else:
+            self.stream.write(text + "\n")
+            self.stream.flush()
 
     def clear(self) -> None:
-        """Erase the bar (before a message, and at the end)."""
-        if self._shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-            self._shown = False
-
-    def redraw(self) -> None:
-        """Draw the bar again after a message."""
-        if self.bar and self._stats is not None:
-            self._draw(self._stats)
+        """Remove the bar (at the end, or before a closing message)."""
+        if self._tqdm is not None:
+            self._tqdm.close()
+            self._tqdm = None
 
     def summary(self, stats: BatchStats) -> None:
         """The closing line (not with ``quiet``)."""
@@ -523,7 +524,7 @@ def _isatty(stream: Any) -> bool:
 
 
 class _ProgressAwareHandler(logging.Handler):
-    """Writes log messages to stderr, erasing and redrawing the progress bar around them."""
+    """Writes log messages to stderr above the progress bar."""
 
     def __init__(self, display: Progress) -> None:
         super().__init__()
@@ -531,9 +532,7 @@ class _ProgressAwareHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.display.clear()
-            self.display.stream.write(f"newsml: {record.levelname.lower()}: {record.getMessage()}\n")
-            self.display.redraw()
+            self.display.message(f"newsml: {record.levelname.lower()}: {record.getMessage()}")
         except Exception:
             self.handleError(record)
 
