@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -17,14 +16,12 @@ from batch_helpers import BAD_FILES, MAX_BYTES, article, write_articles, write_b
 from newsml import batch
 from newsml.backends import SerialBackend, resolve_jobs
 from newsml.batch import BatchOptions, score_folder
-from newsml.batch_output import repair_torn_line, temporary_path
+from newsml.batch_output import temporary_path
 from newsml.length import SummaryLength
-from newsml.listing import iter_article_files
 from newsml.pipeline import score_items
 from newsml.preprocess import parse_article
 from newsml.records import FIELDS
-from newsml.resume import ExistingRecord, Kept, Marker, ResumeError, plan_units
-from newsml.tasks import FileItem
+from newsml.resume import ResumeError
 
 
 @pytest.fixture(scope="session")
@@ -48,30 +45,6 @@ def run(folder: Path, out: Path, model_path: Path, **kwargs) -> batch.BatchStats
 
 def jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-# ------------------------------------------------------------------- listing
-def test_listing_is_sorted_by_relative_path_and_skips_hidden_and_unmatched(tmp_path: Path) -> None:
-    names = ["a.txt", "a/b.txt", "a-b/c.txt", "a/c/d.txt", "B.txt", "b.txt", "z/a.txt", "a0.txt"]
-    for name in names + [".hidden.txt", ".git/x.txt", "notes.md", "a/readme.rst"]:
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    os.symlink(tmp_path / "a", tmp_path / "linked")  # links to folders are not followed
-    rels = [rel for rel, _ in iter_article_files(tmp_path)]
-    assert rels == sorted(names)
-    assert all(Path(path).is_file() for _, path in iter_article_files(tmp_path))
-
-
-def test_listing_patterns(tmp_path: Path) -> None:
-    for name in ["x.txt", "y.html", "z.htm", "n.md", "keep/m.md", "deep/keep/k.md"]:
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    assert [r for r, _ in iter_article_files(tmp_path, ("*.md",))] == ["deep/keep/k.md", "keep/m.md", "n.md"]
-    assert [r for r, _ in iter_article_files(tmp_path, ("keep/*.md",))] == ["deep/keep/k.md", "keep/m.md"]
-    assert [r for r, _ in iter_article_files(tmp_path, ("**/*.md",))] == ["deep/keep/k.md", "keep/m.md", "n.md"]
-    html = BatchOptions(html=True).all_patterns
-    assert [r for r, _ in iter_article_files(tmp_path, html)] == ["x.txt", "y.html", "z.htm"]
-    assert [r for r, _ in iter_article_files(tmp_path, ("*.txt",), exclude=["x.txt"])] == []
 
 
 # ------------------------------------------------------------------- records
@@ -193,37 +166,6 @@ def test_in_flight_chunks_are_bounded(corpus: Path, tmp_path: Path, model_path: 
 
 
 # -------------------------------------------------------------------- resume
-def test_plan_units_merges_existing_records_in_order(tmp_path: Path) -> None:
-    for name, text in [("a.txt", "A"), ("b.txt", "B changed"), ("c.txt", "C"), ("e.txt", "E")]:
-        (tmp_path / name).write_text(text, encoding="utf-8")
-
-    def old(index: int, name: str, text: str, error: str | None = None) -> ExistingRecord:
-        return ExistingRecord(index, name, hashlib.sha256(text.encode()).hexdigest(), error, b"", 0)
-
-    existing = [old(0, "a.txt", "A"), old(1, "b.txt", "B"), old(2, "c.txt", "C", "failed: x"), old(3, "d.txt", "D")]
-    units = list(plan_units(iter_article_files(tmp_path), existing, None, read_contents=False))
-    summary = [
-        ("keep", u.record.path) if isinstance(u, Kept) else ("score", u.relpath) if isinstance(u, FileItem) else "end"
-        for u in units
-    ]
-    # b changed, c had an error, d is gone, e is new; the marker comes once d (the last record) is passed.
-    assert summary == [("keep", "a.txt"), ("score", "b.txt"), ("score", "c.txt"), ("score", "e.txt"), "end"]
-    assert isinstance(units[-1], Marker)
-    contents = list(plan_units(iter_article_files(tmp_path), None, None, read_contents=True))
-    assert [u.data for u in contents] == [b"A", b"B changed", b"C", b"E"]
-
-
-def test_repair_torn_line(tmp_path: Path) -> None:
-    path = tmp_path / "out.jsonl"
-    for content, kept in [(b"", b""), (b"a\nb\n", b"a\nb\n"), (b"a\nb\nc", b"a\nb\n"), (b"abc", b"")]:
-        path.write_bytes(content)
-        assert repair_torn_line(path) == len(content) - len(kept)
-        assert path.read_bytes() == kept
-    path.write_bytes(b"x\n" + b"y" * 200_000)  # a torn line longer than one block
-    repair_torn_line(path)
-    assert path.read_bytes() == b"x\n"
-
-
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_resume_after_a_torn_line_equals_an_uninterrupted_run(
     corpus: Path, tmp_path: Path, model_path: Path, fmt: str
