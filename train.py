@@ -1,7 +1,7 @@
 """Train newsml's topic classifier: `python train.py [--data PATH]`.
 
-With no arguments it trains on the embedded corpus and writes models/topics.joblib
-and its model card. See `python train.py --help`.
+With no arguments it trains on the embedded corpus and writes topics.skops and
+its model card topics.json to the model folder. See `python train.py --help`.
 """
 
 import sys

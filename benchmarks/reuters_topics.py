@@ -226,7 +226,7 @@ def newsml_fit_predict(split: Split, params: dict[str, Any]) -> Outcome:
         topics = model.predict(split.test_texts)
     predicted = MultiLabelBinarizer(classes=split.classes).fit_transform(topics).astype(bool)
     settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
-    settings["n_features"] = int(model.n_features_in_)
+    settings["n_features"] = int(model.n_vocabulary_)
     return Outcome(predicted, train, predict, 1, settings)
 
 

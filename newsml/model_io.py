@@ -1,7 +1,11 @@
 """Saving and safely loading trained topic models with their model cards.
 
-A joblib file runs code when it is loaded, so :func:`load_model` checks the
-file's SHA-256 against the model card written beside it before loading.
+A topic model is a skops file (``topics.skops``) written by
+:func:`newsml.artifacts.save_artifact`: loading it rebuilds the classifier
+from the types listed in :data:`newsml.topic_model.TRUSTED_TYPES` and runs no
+code from the file (a pickle would run whatever it holds). :func:`load_model`
+also checks the file's SHA-256 against the model card written beside it, so a
+changed or replaced file is refused.
 """
 
 from __future__ import annotations
@@ -10,30 +14,31 @@ import hashlib
 import json
 import logging
 import os
-import platform
 import warnings
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsml.errors import EmptyArticleError, ModelError, ModelIntegrityError, ModelNotFoundError
+from newsml.artifacts import file_sha256
+from newsml.errors import EmptyArticleError, ModelIntegrityError, ModelNotFoundError
 
-# scikit-learn, joblib and the classifier are imported where a model is saved or
+# scikit-learn, skops and the classifier are imported where a model is saved or
 # loaded, so that finding the model file (the CLI, the batch parent) stays fast.
 if TYPE_CHECKING:
     from newsml.topic_model import TopicClassifier
 
 logger = logging.getLogger(__name__)
 
-#: Name of the default model (``models/topics.joblib``).
+#: Name of the default model (``topics.skops`` in the model folder).
 DEFAULT_MODEL_NAME = "topics"
+#: Suffix of a topic model file; its card has the same stem and ``.json``.
+MODEL_SUFFIX = ".skops"
 #: Environment variable naming the folder that holds models.
 MODELS_ENV = "NEWSML_MODELS"
 _HOW_TO_CREATE = "create one with `python train.py` or `newsml train`"
 #: Where newsml looks for the default topic model, in order (said once, here, and in --help).
 LOOKUP_ORDER = (
-    "the --model PATH option (a model file or a folder holding topics.joblib); "
+    "the --model PATH option (a model file or a folder holding topics.skops); "
     f"else the folder ${MODELS_ENV}; else the per-user model folder "
     "(platformdirs' user data folder: ~/.local/share/newsml/models on Linux), "
     "which `python train.py` and `newsml train` write by default"
@@ -58,15 +63,6 @@ def default_model_dir() -> Path:
     return user_model_dir()
 
 
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def data_sha256(texts: list[str], labels: list[list[str]]) -> str:
     """Hex SHA-256 of a training corpus (texts and label lists, in order)."""
     digest = hashlib.sha256()
@@ -77,54 +73,42 @@ def data_sha256(texts: list[str], labels: list[list[str]]) -> str:
 
 
 def save_model(model: TopicClassifier, path: str | os.PathLike[str], card: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` (``.joblib``) and its card beside it (``.json``).
+    """Write ``model`` to ``path`` (``.skops``) and its card beside it (``.json``).
 
     Returns the card's path. The card records the topics, thresholds, library
-    versions, the date and the SHA-256 of the joblib file, plus ``card``'s items.
+    versions, the date and the SHA-256 of the model file, plus ``card``'s items.
     """
-    import joblib
-    import sklearn
+    from newsml.artifacts import save_artifact
 
     path = Path(path)
-    if path.suffix != ".joblib":
-        raise ValueError(f"model path must end in .joblib, got {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".joblib.tmp")
-    joblib.dump(model, tmp, compress=3)
-    os.replace(tmp, path)
+    if path.suffix != MODEL_SUFFIX:
+        raise ValueError(f"model path must end in {MODEL_SUFFIX}, got {path}")
     full_card = {
         "name": path.stem,
         "topics": [str(c) for c in model.classes_],
         "thresholds": {str(c): round(float(t), 4) for c, t in zip(model.classes_, model.thresholds_, strict=True)},
         "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()},
         **(card or {}),
-        "versions": {
-            "newsml": _newsml_version(),
-            "scikit-learn": sklearn.__version__,
-            "python": platform.python_version(),
-        },
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "model_file": path.name,
-        "model_sha256": file_sha256(path),
     }
-    card_path = path.with_suffix(".json")
-    card_path.write_text(json.dumps(full_card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return card_path
+    return save_artifact(model, path, full_card)
 
 
 def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
     """Load a trained :class:`TopicClassifier` after checking it against its card.
 
-    ``path`` is a ``.joblib`` file, its ``.json`` card, or a folder holding
-    ``topics.joblib``; ``None`` means the default model. Raises
+    ``path`` is a ``.skops`` file, its ``.json`` card, or a folder holding
+    ``topics.skops``; ``None`` means the default model. Raises
     :class:`ModelNotFoundError` (saying how to create one) when there is no
-    model and :class:`ModelIntegrityError` when the file's SHA-256 does not
-    match its card; warns when the model was saved with another scikit-learn.
+    model, :class:`ModelIntegrityError` when the file's SHA-256 does not
+    match its card or the file holds a type outside
+    :data:`~newsml.topic_model.TRUSTED_TYPES`, and :class:`ModelError` when it
+    is not a skops file holding a :class:`TopicClassifier`; warns when the
+    model was saved with another scikit-learn. Loading runs no code from the file.
     """
-    import joblib
     import sklearn
 
-    from newsml.topic_model import TopicClassifier
+    from newsml.artifacts import load_artifact
+    from newsml.topic_model import TRUSTED_TYPES, TopicClassifier
 
     path = model_path(path)
     card = check_model_file(path)
@@ -136,10 +120,7 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
             UserWarning,
             stacklevel=2,
         )
-    model = joblib.load(path)
-    if not isinstance(model, TopicClassifier):
-        raise ModelError(f"{path}: holds a {type(model).__name__}, not a TopicClassifier")
-    return model
+    return load_artifact(path, TRUSTED_TYPES, TopicClassifier)
 
 
 def check_model_file(path: Path) -> dict[str, Any]:
@@ -167,12 +148,12 @@ def check_model_file(path: Path) -> dict[str, Any]:
 
 
 def model_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The absolute ``.joblib`` file that ``path`` (as taken by :func:`load_model`) names."""
+    """The absolute ``.skops`` file that ``path`` (as taken by :func:`load_model`) names."""
     path = Path(path) if path is not None else default_model_dir()
     if path.is_dir():
-        path = path / f"{DEFAULT_MODEL_NAME}.joblib"
+        path = path / f"{DEFAULT_MODEL_NAME}{MODEL_SUFFIX}"
     if path.suffix == ".json":
-        path = path.with_suffix(".joblib")
+        path = path.with_suffix(MODEL_SUFFIX)
     return path.absolute()
 
 
@@ -219,9 +200,3 @@ def cached_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
     """
     resolved = model_path(path)
     return _cached_model(os.fspath(resolved), _stamp(resolved))
-
-
-def _newsml_version() -> str:
-    from newsml import __version__
-
-    return __version__

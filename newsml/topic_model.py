@@ -25,6 +25,15 @@ from newsml.preprocess.words import Analyzer, terms
 
 logger = logging.getLogger(__name__)
 
+#: The types, besides scikit-learn's and NumPy's that skops trusts by default,
+#: that a saved :class:`TopicClassifier` holds. :func:`newsml.load_model` passes
+#: exactly these to skops and refuses a file holding any other.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "builtins.frozenset",
+    "newsml.preprocess.words.Analyzer",
+    "newsml.topic_model.TopicClassifier",
+)
+
 
 class TopicClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label topic classifier (TF-IDF + one-vs-rest linear SVM).
@@ -113,7 +122,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         else:
             self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
         self.cv_probabilities_ = probs
-        self.n_features_in_ = X.shape[1]
+        self.n_vocabulary_ = X.shape[1]
         return self
 
     def _fit_svms(self, X: sparse.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -338,4 +347,4 @@ def _surface_forms(text: str) -> dict[str, str]:
     return forms
 
 
-__all__ = ["NotFittedError", "TopicClassifier"]
+__all__ = ["TRUSTED_TYPES", "NotFittedError", "TopicClassifier"]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pytest
 import sklearn
+import skops.io as sio
 
 import newsml
 from newsml.errors import EmptyArticleError, ModelError, ModelIntegrityError, ModelNotFoundError, NotTextError
@@ -49,7 +50,7 @@ def other_model() -> TopicClassifier:
 
 @pytest.fixture
 def saved(tmp_path, model) -> Path:
-    path = tmp_path / "topics.joblib"
+    path = tmp_path / "topics.skops"
     save_model(model, path, {"corpus": "tiny"})
     return path
 
@@ -82,13 +83,13 @@ def test_load_by_card_path_or_folder(saved, model):
 
 
 def test_save_returns_the_card_path_and_no_temp_file_is_left(tmp_path, model):
-    card_path = save_model(model, tmp_path / "sub" / "m.joblib")
+    card_path = save_model(model, tmp_path / "sub" / "m.skops")
     assert card_path == tmp_path / "sub" / "m.json"
-    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["m.joblib", "m.json"]
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["m.json", "m.skops"]
 
 
 def test_save_refuses_another_suffix(tmp_path, model):
-    with pytest.raises(ValueError, match=r"\.joblib"):
+    with pytest.raises(ValueError, match=r"\.skops"):
         save_model(model, tmp_path / "model.pkl")
     assert not list(tmp_path.iterdir())
 
@@ -97,7 +98,7 @@ def test_save_refuses_another_suffix(tmp_path, model):
 def test_card_describes_the_model(saved, model):
     card = _card(saved)
     assert card["name"] == "topics"
-    assert card["model_file"] == "topics.joblib"
+    assert card["model_file"] == "topics.skops"
     assert card["model_sha256"] == _sha256(saved)
     assert card["topics"] == ["courts", "energy", "trade"]
     assert set(card["thresholds"]) == set(card["topics"])
@@ -118,7 +119,7 @@ def test_card_describes_the_model(saved, model):
 
 
 def test_card_items_cannot_override_the_checksum(tmp_path, model):
-    path = tmp_path / "m.joblib"
+    path = tmp_path / "m.skops"
     save_model(model, path, {"model_sha256": "0" * 64, "versions": {}})
     card = _card(path)
     assert card["model_sha256"] == _sha256(path)
@@ -130,7 +131,7 @@ def test_file_sha256_and_data_sha256():
     assert file_sha256(TINY) == _sha256(TINY)
     texts, labels = _tiny()
     digest = data_sha256(texts, labels)
-    assert len(digest) == 64 and int(digest, 16) >= 0
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
     # label order does not matter, the texts and their order do
     assert data_sha256(texts, [list(reversed(labs)) for labs in labels]) == digest
     assert data_sha256(texts[::-1], labels[::-1]) != digest
@@ -148,7 +149,7 @@ def test_tampered_model_is_refused(saved):
 
 
 def test_model_replaced_by_another_valid_model_is_refused(saved, other_model):
-    joblib.dump(other_model, saved, compress=3)
+    sio.dump(other_model, saved)
     with pytest.raises(ModelIntegrityError, match="refusing to load"):
         load_model(saved)
 
@@ -181,8 +182,8 @@ def test_card_without_checksum_is_refused(saved):
 
 
 def test_a_file_that_is_not_a_topic_classifier_is_refused(tmp_path):
-    path = tmp_path / "topics.joblib"
-    joblib.dump({"not": "a model"}, path)
+    path = tmp_path / "topics.skops"
+    sio.dump({"not": "a model"}, path)
     path.with_suffix(".json").write_text(json.dumps({"model_sha256": _sha256(path)}), encoding="utf-8")
     with pytest.raises(ModelError, match="dict"):
         load_model(path)
@@ -190,11 +191,11 @@ def test_a_file_that_is_not_a_topic_classifier_is_refused(tmp_path):
 
 def test_missing_model_names_the_command_that_creates_one(tmp_path):
     with pytest.raises(ModelNotFoundError, match=r"python train\.py") as info:
-        load_model(tmp_path / "topics.joblib")
+        load_model(tmp_path / "topics.skops")
     assert isinstance(info.value, FileNotFoundError)
-    assert str(tmp_path / "topics.joblib") in str(info.value)
+    assert str(tmp_path / "topics.skops") in str(info.value)
     with pytest.raises(ModelNotFoundError, match=r"python train\.py"):
-        load_model(tmp_path)  # a folder without topics.joblib
+        load_model(tmp_path)  # a folder without topics.skops
 
 
 def test_default_model_folder_comes_from_the_environment(tmp_path, monkeypatch, saved, model):
@@ -230,7 +231,6 @@ def test_same_scikit_learn_version_does_not_warn(saved):
 def test_classify_with_a_fitted_model(model):
     for text in TEXTS:
         result = classify(text, model=model)
-        assert result == model.predict_with_proba([text])[0]
         assert [t for t, _ in result] == list(model.predict([text])[0])
         probs = [p for _, p in result]
         assert probs == sorted(probs, reverse=True)
@@ -250,7 +250,7 @@ def test_classify_takes_one_string(model):
 
 def test_classify_with_a_missing_model_path(tmp_path):
     with pytest.raises(ModelNotFoundError, match=r"python train\.py"):
-        classify(TEXTS[0], model=tmp_path / "nothing.joblib")
+        classify(TEXTS[0], model=tmp_path / "nothing.skops")
 
 
 def test_classify_sees_a_retrained_model_at_the_same_path(saved, model, other_model):
@@ -287,3 +287,76 @@ def test_without_the_environment_the_default_folder_is_the_per_user_one(tmp_path
     monkeypatch.chdir(tmp_path)
     (tmp_path / "models").mkdir()  # a ./models folder where the command runs is not consulted
     assert default_model_dir() == tmp_path / "data" / "newsml" / "models"
+
+
+# ------------------------------------------------- planted files run no code
+class _Payload:
+    """Writes a marker file when an object of it is rebuilt (as a pickle would rebuild it)."""
+
+    marker = ""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))  # a pickle calls open(marker, "w") while loading
+
+    def __setstate__(self, state):
+        Path(state["marker"]).touch()
+
+
+def _plant(folder: Path, data: bytes) -> Path:
+    """A model file and a card that matches it, as whoever can write the folder would make them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "topics.skops"
+    path.write_bytes(data)
+    path.with_suffix(".json").write_text(json.dumps({"model_sha256": _sha256(path)}), encoding="utf-8")
+    return path
+
+
+def test_a_pickle_planted_in_models_does_not_run_when_loaded(tmp_path, monkeypatch):
+    import pickle
+
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Payload(str(marker)))
+    pickle.loads(payload)  # the payload works: unpickling it writes the marker
+    assert marker.is_file()
+    marker.unlink()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(MODELS_ENV, "models")
+    _plant(Path("models"), payload)
+    for where in (None, "models", Path("models") / "topics.skops"):
+        with pytest.raises(ModelError, match="not a readable skops"):
+            load_model(where)
+        with pytest.raises(ModelError):
+            classify(TEXTS[0], model=where)
+    assert not marker.exists()
+
+
+def test_a_skops_file_with_an_untrusted_type_planted_in_models_is_refused(tmp_path, monkeypatch):
+    marker = tmp_path / "pwned"
+    data = sio.dumps({"model": _Payload(str(marker))})
+    sio.loads(data, trusted=sio.get_untrusted_types(data=data))  # trusted, it runs: the marker appears
+    assert marker.is_file()
+    marker.unlink()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(MODELS_ENV, "models")
+    _plant(Path("models"), data)
+    with pytest.raises(ModelIntegrityError, match="_Payload"):
+        load_model()
+    assert not marker.exists()
+
+
+def test_a_saved_model_holds_only_the_listed_types(saved):
+    from newsml.topic_model import TRUSTED_TYPES
+
+    assert set(sio.get_untrusted_types(file=saved)) <= set(TRUSTED_TYPES)
+
+
+def test_newsml_classify_is_the_function_and_no_module_hides_it():
+    import importlib.util
+
+    import newsml.topic_model  # noqa: F401  (importing submodules must not replace the function)
+
+    assert importlib.util.find_spec("newsml.classify") is None
+    assert newsml.classify is classify and callable(newsml.classify)

@@ -70,7 +70,7 @@ def test_fit_returns_self_and_learns_sorted_classes(tiny):
     assert list(model.classes_) == sorted({lab for labs in labels for lab in labs})
     assert model.thresholds_.shape == (len(model.classes_),)
     assert np.all((model.thresholds_ > 0) & (model.thresholds_ < 1))
-    assert model.n_features_in_ == len(model.vectorizer_.vocabulary_) > 0
+    assert model.n_vocabulary_ == len(model.vectorizer_.vocabulary_) > 0
 
 
 def test_predict_returns_one_tuple_per_text(tiny_model):

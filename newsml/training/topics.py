@@ -116,7 +116,7 @@ def train(
         logger.info("scoring %d held-out test texts", len(corpus.test_texts))
         test = score(list(fitted.classes_), corpus.test_labels, fitted.predict(corpus.test_texts))
     out_dir = Path(out_dir) if out_dir is not None else default_model_dir()
-    model_path = out_dir / f"{name}.joblib"
+    model_path = out_dir / f"{name}.skops"
     card = {
         "corpus": corpus.name,
         "n_train_texts": len(corpus.texts),
