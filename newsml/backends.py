@@ -217,9 +217,8 @@ def make_backend(
     ``warm_up`` is run once per local worker process as it starts.
     """
     if kind == "dask":
-        scheduler = scheduler or os.environ.get(SCHEDULER_ENV)
-        if not scheduler:
-            raise ValueError(f"--backend dask needs --scheduler ADDRESS or ${SCHEDULER_ENV}")
+        if not scheduler:  # BatchOptions resolves it; never let Dask start a local cluster
+            raise ValueError("the dask backend needs a scheduler address")
         return DaskBackend(task, settings, model, scheduler)
     if kind != "local":
         raise ValueError(f"backend must be 'local' or 'dask', got {kind!r}")

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newsml.backends import make_backend, resolve_jobs
+from newsml.backends import SCHEDULER_ENV, make_backend, resolve_jobs
 from newsml.batch_output import OutputWriter
+from newsml.errors import BatchOptionError
 from newsml.length import SummaryLength
 from newsml.listing import DEFAULT_PATTERNS, HTML_PATTERNS, iter_article_files
 from newsml.model_io import check_model_file, model_path
@@ -87,15 +88,24 @@ class BatchOptions:
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:
-            raise ValueError(f"format must be one of {FORMATS}, got {self.fmt!r}")
+            raise BatchOptionError(f"format must be one of {FORMATS}, got {self.fmt!r}")
         if self.backend not in ("local", "dask"):
-            raise ValueError(f"backend must be 'local' or 'dask', got {self.backend!r}")
+            raise BatchOptionError(f"backend must be 'local' or 'dask', got {self.backend!r}")
         if self.chunk_files < 1 or self.chunk_bytes < 1:
-            raise ValueError("chunk_files and chunk_bytes must be positive")
+            raise BatchOptionError("chunk_files and chunk_bytes must be positive")
         if self.max_bytes is not None and self.max_bytes < 1:
-            raise ValueError(f"max_bytes must be positive, got {self.max_bytes!r}")
+            raise BatchOptionError(f"max_bytes must be positive, got {self.max_bytes!r}")
         if not self.patterns and not self.html:
-            raise ValueError("give at least one file name pattern")
+            raise BatchOptionError("give at least one file name pattern")
+        if self.scheduler and self.backend != "dask":
+            raise BatchOptionError("a scheduler (--scheduler) needs the dask backend (--backend dask)")
+        if self.backend == "dask" and not self.dask_scheduler:
+            raise BatchOptionError(f"the dask backend needs a scheduler: --scheduler ADDRESS or ${SCHEDULER_ENV}")
+
+    @property
+    def dask_scheduler(self) -> str | None:
+        """The scheduler address: ``scheduler``, else ``$NEWSML_DASK_SCHEDULER``."""
+        return self.scheduler or os.environ.get(SCHEDULER_ENV) or None
 
     @property
     def all_patterns(self) -> tuple[str, ...]:
@@ -130,7 +140,9 @@ def score_folder(
     if not root_path.is_dir():
         raise NotADirectoryError(f"{root}: not a folder")
     if options.resume and not isinstance(out, (str, os.PathLike)):
-        raise ValueError("resuming needs an output file (--out FILE)")
+        raise BatchOptionError("resuming needs an output file (--out FILE); standard output cannot be resumed")
+    if options.backend == "dask" and options.jobs is not None:
+        logger.warning("--jobs is ignored with the dask backend (the cluster has its workers)")
     model_file = model_path(options.model)
     in_workers = options.backend == "local" and resolve_jobs(options.jobs) > 1
     # Fail early on a missing or damaged model: loaded here when scoring runs
@@ -156,7 +168,7 @@ def score_folder(
             settings,
             model,
             jobs=options.jobs,
-            scheduler=options.scheduler,
+            scheduler=options.dask_scheduler,
             warm_up=functools.partial(warm_up, str(model_file)),
         )
         try:

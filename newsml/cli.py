@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from newsml import __version__
 from newsml.backends import SCHEDULER_ENV
 from newsml.batch import DEFAULT_CHUNK_FILES, BatchOptions, BatchStats
-from newsml.errors import ArticleError, ModelError
+from newsml.errors import ArticleError, BatchOptionError, ModelError
 from newsml.htmltext import MissingExtraError, is_html_name
 from newsml.length import DEFAULT_SENTENCES, SummaryLength
 from newsml.listing import DEFAULT_PATTERNS, count_article_files
@@ -376,41 +376,38 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _cmd_score(args: argparse.Namespace) -> int:
     from newsml.batch import score_folder
 
-    folder = Path(args.dir)
-    if not folder.is_dir():
-        raise UsageError(f"{args.dir}: {'not a folder' if folder.exists() else 'no such folder'}")
-    if args.resume and not args.out:
-        raise UsageError("--resume needs --out FILE (standard output cannot be resumed)")
-    if args.scheduler and args.backend != "dask":
-        raise UsageError("--scheduler needs --backend dask")
-    scheduler = args.scheduler or os.environ.get(SCHEDULER_ENV)
-    if args.backend == "dask" and not scheduler:
-        raise UsageError(f"--backend dask needs --scheduler ADDRESS or ${SCHEDULER_ENV}")
-    if args.backend == "dask" and args.jobs is not None:
-        print("newsml score: warning: --jobs is ignored with --backend dask (the cluster has its workers)",
-              file=sys.stderr)
     fmt = args.format or ("csv" if args.out and args.out.lower().endswith(".csv") else "jsonl")
-    options = BatchOptions(
-        patterns=tuple(args.glob) if args.glob else DEFAULT_PATTERNS,
-        html=args.html,
-        fmt=fmt,
-        jobs=args.jobs,
-        backend=args.backend,
-        scheduler=scheduler,
-        resume=args.resume,
-        max_bytes=args.max_bytes,
-        length=_length(args),
-        model=args.model,
-        chunk_files=args.chunk_size,
-    )
+    try:
+        options = BatchOptions(
+            patterns=tuple(args.glob) if args.glob else DEFAULT_PATTERNS,
+            html=args.html,
+            fmt=fmt,
+            jobs=args.jobs,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            max_bytes=args.max_bytes,
+            length=_length(args),
+            model=args.model,
+            chunk_files=args.chunk_size,
+        )
+    except BatchOptionError as exc:
+        raise UsageError(str(exc)) from None
+    folder = Path(args.dir)
     display = Progress(sys.stderr, quiet=args.quiet)
-    if display.bar:
+    if display.bar and folder.is_dir():
         display.total = count_article_files(folder, options.all_patterns)
     with _log_to(display, quiet=args.quiet), _sigterm_interrupts():
         try:
             stats = score_folder(folder, args.out, options, progress=display.update)
         except ResumeError as exc:
             raise UsageError(f"cannot resume: {exc}") from None
+        except BatchOptionError as exc:
+            raise UsageError(str(exc)) from None
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            if isinstance(exc, ModelError):  # a missing model is not a usage error
+                raise
+            raise UsageError(str(exc)) from None
         except KeyboardInterrupt:
             display.clear()
             where = f"{args.out} holds whole records only; rerun with --resume to continue" if args.out else ""

@@ -46,5 +46,9 @@ class ModelIntegrityError(ModelError):
     """The model file's SHA-256 differs from the one in its model card."""
 
 
+class BatchOptionError(NewsmlError, ValueError):
+    """An option of a batch run is wrong, or two options contradict each other."""
+
+
 class DataFormatError(NewsmlError, ValueError):
     """A training corpus file is malformed or in a format newsml cannot read."""
