@@ -1,9 +1,13 @@
-"""Multi-label topic classification: :class:`TopicClassifier`.
+"""Topic classification, multi-label or single-label: :class:`TopicClassifier`.
 
 One linear support-vector machine per topic on TF-IDF features from newsml's
-analyzer. Out-of-fold decision values from a stratified cross-validation on
-the training data give each topic a Platt-scaled probability and a decision
-threshold tuned for F1, so the test data is never used for tuning.
+analyzer, the headline counted more than once. Out-of-fold decision values
+from a stratified cross-validation on the training data give each topic a
+Platt-scaled probability and, for multi-label corpora, a decision threshold
+tuned for F1; for single-label corpora (every text exactly one label) the
+Platt-scaled scores go through a softmax whose temperature is fitted on the
+same out-of-fold scores, so probabilities sum to one and the test data is
+never used for tuning.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
 
 
 class TopicClassifier(ClassifierMixin, BaseEstimator):
-    """Multi-label topic classifier (TF-IDF + one-vs-rest linear SVM).
+    """Topic classifier (TF-IDF + one-vs-rest linear SVM), multi-label or single-label.
 
     Parameters
     ----------
@@ -53,6 +57,12 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     threshold : ``"cv"`` (per-topic thresholds tuned by cross-validation) or a
         probability used for every topic.
     random_state : seed of the fold split and of the SVM solver.
+    title_weight : extra times the headline (the text's first line, when
+        the text has more than one line) is counted; ``0`` counts it once.
+    single_label : ``"auto"`` (single-label when every training text has
+        exactly one label), ``True`` or ``False``. Single-label models return
+        exactly one topic per text and probabilities that sum to one;
+        ``min_topics`` and ``threshold`` then play no part.
 
     Topics are fitted one after another: liblinear draws from one process-wide
     random generator, so SVMs fitted side by side in threads would not be
@@ -70,6 +80,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         min_topics: str | int = "auto",
         threshold: str | float = "cv",
         random_state: int = 0,
+        title_weight: int = 2,
+        single_label: str | bool = "auto",
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -80,6 +92,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.min_topics = min_topics
         self.threshold = threshold
         self.random_state = random_state
+        self.title_weight = title_weight
+        self.single_label = single_label
 
     # ------------------------------------------------------------------ fit
     def fit(self, texts: Sequence[str], label_lists: Sequence[Iterable[str]]) -> TopicClassifier:
@@ -92,6 +106,13 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         if Y.shape[1] == 0:
             raise ValueError("label_lists holds no label at all: nothing to learn")
         self.classes_ = binarizer.classes_
+        one_each = all(len(set(labels)) == 1 for labels in label_lists)
+        if self.single_label != "auto" and self.single_label and not one_each:
+            bad = next(i for i, labels in enumerate(label_lists) if len(set(labels)) != 1)
+            raise ValueError(
+                f"single_label=True needs exactly one label per text; label_lists[{bad}] is {label_lists[bad]!r}"
+            )
+        self.single_label_ = one_each if self.single_label == "auto" else bool(self.single_label)
         self.vectorizer_ = TfidfVectorizer(
             analyzer=Analyzer(ngram_range=tuple(self.ngram_range)),
             sublinear_tf=True,
@@ -99,7 +120,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             max_features=self.max_features,
             dtype=np.float64,  # liblinear works in float64; float32 would be copied for every topic
         )
-        X = self.vectorizer_.fit_transform(texts)
+        X = self.vectorizer_.fit_transform(_weigh_titles(texts, self.title_weight))
         n_folds = max(2, min(self.cv, len(texts)))
         folds = _multilabel_folds(Y, n_folds, self.random_state)
         logger.info(
@@ -112,15 +133,23 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             oof[test] = X[test] @ coefs.T + intercepts
         self.calibration_ = np.array([_platt(oof[:, j], Y[:, j]) for j in range(Y.shape[1])])
         self.coef_, self.intercept_ = self._fit_svms(X, Y)
-        probs = _sigmoid(oof, self.calibration_)
-        if self.min_topics == "auto":
-            self.min_topics_ = int(Y.sum(axis=1).min() > 0)
+        if self.single_label_:
+            truth = Y.argmax(axis=1)
+            self.temperature_ = _fit_temperature(_logits(oof, self.calibration_), truth)
+            probs = _softmax(_logits(oof, self.calibration_) * self.temperature_)
+            self.min_topics_ = 1
+            self.thresholds_ = None
         else:
-            self.min_topics_ = int(self.min_topics)
-        if self.threshold == "cv":
-            self.thresholds_ = _tune_thresholds(probs, Y, self.min_topics_)
-        else:
-            self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
+            self.temperature_ = None
+            probs = _sigmoid(oof, self.calibration_)
+            if self.min_topics == "auto":
+                self.min_topics_ = int(Y.sum(axis=1).min() > 0)
+            else:
+                self.min_topics_ = int(self.min_topics)
+            if self.threshold == "cv":
+                self.thresholds_ = _tune_thresholds(probs, Y, self.min_topics_)
+            else:
+                self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
         self.cv_probabilities_ = probs
         self.n_vocabulary_ = X.shape[1]
         return self
@@ -142,6 +171,11 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"min_topics must be 'auto', 0 or 1, got {self.min_topics!r}")
         if self.threshold != "cv" and not (isinstance(self.threshold, float) and 0 < self.threshold < 1):
             raise ValueError(f"threshold must be 'cv' or a probability in (0, 1), got {self.threshold!r}")
+        weight = self.title_weight
+        if not (isinstance(weight, int) and not isinstance(weight, bool) and weight >= 0):
+            raise ValueError(f"title_weight must be an integer >= 0, got {self.title_weight!r}")
+        if self.single_label not in ("auto", True, False):
+            raise ValueError(f"single_label must be 'auto', True or False, got {self.single_label!r}")
 
     # -------------------------------------------------------------- predict
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
@@ -150,12 +184,19 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         texts = _check_texts(texts, "texts")
         if not texts:  # the vectorizer refuses zero samples
             return np.zeros((0, len(self.classes_)))
-        X = self.vectorizer_.transform(texts)
+        X = self.vectorizer_.transform(_weigh_titles(texts, self.title_weight))
         return np.asarray(X @ self.coef_.T + self.intercept_, dtype=float)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probability of each topic, (n, n_topics) aligned with ``classes_``."""
-        return _sigmoid(self.decision_function(texts), self.calibration_)
+        """Calibrated probability of each topic, (n, n_topics) aligned with ``classes_``.
+
+        Single-label models give rows that sum to one; multi-label ones give
+        each topic's own probability.
+        """
+        scores = self.decision_function(texts)
+        if self.single_label_:
+            return _softmax(_logits(scores, self.calibration_) * self.temperature_)
+        return _sigmoid(scores, self.calibration_)
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """Topic ids of each text, most likely first (possibly empty)."""
@@ -164,6 +205,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def predict_with_proba(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """``(topic, probability)`` pairs of the predicted topics of each text."""
         probs = self.predict_proba(texts)
+        if self.single_label_:
+            best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
+            return [[(str(self.classes_[j]), float(row[j]))] for row, j in zip(probs, best, strict=True)]
         out = []
         for row, mask in zip(probs, _apply_thresholds(probs, self.thresholds_, self.min_topics_), strict=True):
             chosen = np.flatnonzero(mask)
@@ -180,7 +224,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         if not isinstance(text, str):
             raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        x = self.vectorizer_.transform([text]).tocsr()
+        x = self.vectorizer_.transform(_weigh_titles([text], self.title_weight)).tocsr()
         names = self.vectorizer_.get_feature_names_out()
         surface = _surface_forms(text)
         index = {c: j for j, c in enumerate(self.classes_)}
@@ -281,8 +325,44 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(res.x[0]), float(res.x[1])
 
 
+def _logits(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    return scores * calibration[:, 0] + calibration[:, 1]
+
+
 def _sigmoid(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(scores * calibration[:, 0] + calibration[:, 1])))
+    return 1.0 / (1.0 + np.exp(-_logits(scores, calibration)))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True) if len(z) else z
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
+    """The factor T minimising the log loss of ``softmax(T * logits)`` against class indices ``truth``."""
+    from scipy.optimize import minimize_scalar
+
+    rows = np.arange(len(truth))
+
+    def loss(log_t: float) -> float:
+        z = logits * np.exp(log_t)
+        z = z - z.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[rows, truth]))
+
+    res = minimize_scalar(loss, bounds=(-4.0, 4.0), method="bounded")
+    return float(np.exp(res.x))
+
+
+def _weigh_titles(texts: list[str], weight: int) -> list[str]:
+    """Each text with its first line (the headline) repeated ``weight`` more times before it."""
+    if not weight:
+        return texts
+    out = []
+    for text in texts:
+        end = text.find("\n")
+        out.append(text if end <= 0 else "\n".join([text[:end]] * weight) + "\n" + text)
+    return out
 
 
 def _tune_thresholds(probs: np.ndarray, Y: np.ndarray, min_topics: int, shrink: float = 20.0) -> np.ndarray:

@@ -143,7 +143,7 @@ def test_get_params_and_clone():
     params = model.get_params()
     assert set(params) == {
         "C", "class_weight", "ngram_range", "min_df", "max_features", "cv",
-        "min_topics", "threshold", "random_state",
+        "min_topics", "threshold", "random_state", "title_weight", "single_label",
     }
     twin = clone(model)
     assert twin is not model
