@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -58,7 +57,10 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         probability used for every topic.
     random_state : seed of the fold split and of the SVM solver.
     title_weight : extra times the headline (the text's first line, when
-        the text has more than one line) is counted; ``0`` counts it once.
+        the text has more than one line) is counted; ``0`` counts it once;
+        ``"auto"``: 2 for single-label models, 0 for multi-label ones (the
+        choice of cross-validation on the training splits of R8, R52 and
+        Reuters-21578; see benchmarks/results/topic_choices.md).
     single_label : ``"auto"`` (single-label when every training text has
         exactly one label), ``True`` or ``False``. Single-label models return
         exactly one topic per text and probabilities that sum to one;
@@ -80,7 +82,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         min_topics: str | int = "auto",
         threshold: str | float = "cv",
         random_state: int = 0,
-        title_weight: int = 2,
+        title_weight: int | str = "auto",
         single_label: str | bool = "auto",
     ) -> None:
         self.C = C
@@ -113,6 +115,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
                 f"single_label=True needs exactly one label per text; label_lists[{bad}] is {label_lists[bad]!r}"
             )
         self.single_label_ = one_each if self.single_label == "auto" else bool(self.single_label)
+        self.title_weight_ = (2 if self.single_label_ else 0) if self.title_weight == "auto" else self.title_weight
         self.vectorizer_ = TfidfVectorizer(
             analyzer=Analyzer(ngram_range=tuple(self.ngram_range)),
             sublinear_tf=True,
@@ -120,7 +123,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             max_features=self.max_features,
             dtype=np.float64,  # liblinear works in float64; float32 would be copied for every topic
         )
-        X = self.vectorizer_.fit_transform(_weigh_titles(texts, self.title_weight))
+        X = self.vectorizer_.fit_transform(_weigh_titles(texts, self.title_weight_))
         n_folds = max(2, min(self.cv, len(texts)))
         folds = _multilabel_folds(Y, n_folds, self.random_state)
         logger.info(
@@ -131,7 +134,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             test = folds == k
             coefs, intercepts = self._fit_svms(X[~test], Y[~test])
             oof[test] = X[test] @ coefs.T + intercepts
-        self.calibration_ = np.array([_platt(oof[:, j], Y[:, j]) for j in range(Y.shape[1])])
+        self.calibration_ = _platt(oof, Y)
         self.coef_, self.intercept_ = self._fit_svms(X, Y)
         if self.single_label_:
             truth = Y.argmax(axis=1)
@@ -172,8 +175,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         if self.threshold != "cv" and not (isinstance(self.threshold, float) and 0 < self.threshold < 1):
             raise ValueError(f"threshold must be 'cv' or a probability in (0, 1), got {self.threshold!r}")
         weight = self.title_weight
-        if not (isinstance(weight, int) and not isinstance(weight, bool) and weight >= 0):
-            raise ValueError(f"title_weight must be an integer >= 0, got {self.title_weight!r}")
+        if weight != "auto" and not (isinstance(weight, int) and not isinstance(weight, bool) and weight >= 0):
+            raise ValueError(f"title_weight must be 'auto' or an integer >= 0, got {self.title_weight!r}")
         if self.single_label not in ("auto", True, False):
             raise ValueError(f"single_label must be 'auto', True or False, got {self.single_label!r}")
 
@@ -184,7 +187,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         texts = _check_texts(texts, "texts")
         if not texts:  # the vectorizer refuses zero samples
             return np.zeros((0, len(self.classes_)))
-        X = self.vectorizer_.transform(_weigh_titles(texts, self.title_weight))
+        X = self.vectorizer_.transform(_weigh_titles(texts, self.title_weight_))
         return np.asarray(X @ self.coef_.T + self.intercept_, dtype=float)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -224,7 +227,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         if not isinstance(text, str):
             raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        x = self.vectorizer_.transform(_weigh_titles([text], self.title_weight)).tocsr()
+        x = self.vectorizer_.transform(_weigh_titles([text], self.title_weight_)).tocsr()
         names = self.vectorizer_.get_feature_names_out()
         surface = _surface_forms(text)
         index = {c: j for j, c in enumerate(self.classes_)}
@@ -303,26 +306,55 @@ def _multilabel_folds(Y: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
     return folds
 
 
-def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Platt's sigmoid fit P(y=1|s) = 1 / (1 + exp(-(a*s + b))) with smoothed targets."""
-    n_pos = float(y.sum())
-    n_neg = float(len(y) - n_pos)
-    target = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+def _platt(scores: np.ndarray, Y: np.ndarray, iterations: int = 100) -> np.ndarray:
+    """Platt's sigmoid P(y=1|s) = 1 / (1 + exp(-(a*s + b))) for every column at once, (n_topics, 2).
 
-    def loss(params):
-        a, b = params
-        z = a * scores + b
-        # log(1 + exp(-z)) and log(1 + exp(z)), computed stably
-        lp = np.logaddexp(0, -z)
-        ln = np.logaddexp(0, z)
-        value = np.sum(target * lp + (1 - target) * ln)
-        p = 1 / (1 + np.exp(-z))
-        grad_z = p - target
-        return value, np.array([np.sum(grad_z * scores), np.sum(grad_z)])
+    Smoothed targets as in Platt (1999); Newton's method with step halving
+    (Lin, Lin and Weng 2007), vectorised over topics.
+    """
+    scores = np.asarray(scores, dtype=float).reshape(len(scores), -1)
+    Y = np.asarray(Y).reshape(len(Y), -1)
+    n_pos = Y.sum(axis=0).astype(float)
+    n_neg = len(Y) - n_pos
+    target = np.where(Y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    a = np.ones(scores.shape[1])
+    b = np.log((n_pos + 1) / (n_neg + 1))
 
-    prior = np.log((n_pos + 1) / (n_neg + 1))
-    res = minimize(loss, x0=np.array([1.0, prior]), jac=True, method="L-BFGS-B")
-    return float(res.x[0]), float(res.x[1])
+    def loss(s: np.ndarray, t: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        z = s * a + b  # t*softplus(-z) + (1-t)*softplus(z) = (1-t)*z + softplus(-z)
+        return ((1 - t) * z + np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)).sum(axis=0)
+
+    active = np.flatnonzero(np.ones(len(a), dtype=bool))
+    current = loss(scores, target, a, b)
+    for _ in range(iterations):
+        s, t, ca, cb = scores[:, active], target[:, active], a[active], b[active]
+        z = s * ca + cb
+        p = 0.5 * (1 + np.tanh(z / 2))  # the logistic function, without overflow
+        d = p - t
+        w = p * (1 - p) + 1e-12
+        g_a, g_b = (d * s).sum(axis=0), d.sum(axis=0)
+        h_aa, h_ab, h_bb = (w * s * s).sum(axis=0) + 1e-12, (w * s).sum(axis=0), w.sum(axis=0)
+        det = h_aa * h_bb - h_ab * h_ab
+        step_a = -(h_bb * g_a - h_ab * g_b) / det
+        step_b = -(h_aa * g_b - h_ab * g_a) / det
+        size = np.ones(len(active))
+        todo = np.ones(len(active), dtype=bool)
+        new_a, new_b, cur = ca.copy(), cb.copy(), current[active]
+        for _ in range(30):  # halve the step of each topic until its loss stops growing
+            cand_a, cand_b = ca + size * step_a, cb + size * step_b
+            cand = loss(s, t, cand_a, cand_b)
+            ok = todo & (cand <= cur + 1e-4 * size * (g_a * step_a + g_b * step_b))
+            new_a[ok], new_b[ok], cur[ok] = cand_a[ok], cand_b[ok], cand[ok]
+            todo &= ~ok
+            if not todo.any():
+                break
+            size[todo] /= 2
+        moved = (np.abs(new_a - ca) > 1e-9 * (1 + np.abs(ca))) | (np.abs(new_b - cb) > 1e-9 * (1 + np.abs(cb)))
+        a[active], b[active], current[active] = new_a, new_b, cur
+        active = active[moved]
+        if not len(active):
+            break
+    return np.column_stack([a, b])
 
 
 def _logits(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:

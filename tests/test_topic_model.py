@@ -246,6 +246,9 @@ def test_no_label_at_all_is_a_value_error(tiny):
         {"ngram_range": (2, 1)},
         {"min_df": 0},
         {"max_features": 0},
+        {"title_weight": -1},
+        {"title_weight": 1.5},
+        {"title_weight": "twice"},
     ],
 )
 def test_invalid_parameters_raise_value_error_at_fit(tiny, params):
@@ -370,3 +373,24 @@ def test_predictions_on_held_out_articles(embedded_split, embedded_model):
     # articles without a topic mostly get none
     untagged = [p for p, t in zip(predicted, test_labels, strict=True) if not t]
     assert untagged and sum(not p for p in untagged) >= len(untagged) / 2
+
+
+def test_title_weight_counts_the_headline_more(tiny):
+    texts, labels = tiny
+    article = "Gas and power prices climbed\n\nTariffs on steel exports rose again as trade talks stalled."
+    plain = TopicClassifier(title_weight=0).fit(texts, labels)
+    weighted = TopicClassifier(title_weight=3).fit(texts, labels)
+    assert plain.title_weight_ == 0 and weighted.title_weight_ == 3
+    j = list(plain.classes_).index("energy")
+    assert weighted.predict_proba([article])[0, j] > plain.predict_proba([article])[0, j]
+    one_line = "Gas and power prices climbed as trade talks stalled."  # no headline: nothing to weigh
+    X = weighted.vectorizer_.transform([one_line])
+    np.testing.assert_allclose(weighted.decision_function([one_line]), X @ weighted.coef_.T + weighted.intercept_)
+
+
+def test_title_weight_auto_depends_on_the_mode(tiny):
+    texts, labels = tiny
+    assert TopicClassifier().fit(texts, labels).title_weight_ == 0
+    single = [(t, labs) for t, labs in zip(texts, labels, strict=True) if len(labs) == 1]
+    model = TopicClassifier().fit([t for t, _ in single], [labs for _, labs in single])
+    assert model.single_label_ and model.title_weight_ == 2
