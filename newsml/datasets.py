@@ -35,6 +35,9 @@ class Corpus:
     test_texts: list[str] = field(default_factory=list)
     test_labels: list[list[str]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    #: Story of each training text: cross-validation keeps the texts of one
+    #: story in one fold. Empty: every text is its own story.
+    groups: list[str] = field(default_factory=list)
 
     @property
     def has_test(self) -> bool:

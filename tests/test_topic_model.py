@@ -238,6 +238,7 @@ def test_no_label_at_all_is_a_value_error(tiny):
         {"class_weight": "weighted"},
         {"cv": 1},
         {"cv": 2.5},
+        {"cv": "five"},
         {"min_topics": 2},
         {"min_topics": "always"},
         {"threshold": 1.5},
