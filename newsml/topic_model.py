@@ -20,7 +20,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.preprocessing import MultiLabelBinarizer, normalize
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
@@ -193,8 +193,31 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         texts = _check_texts(texts, "texts")
         if not texts:  # the vectorizer refuses zero samples
             return np.zeros((0, len(self.classes_)))
-        X = self.vectorizer_.transform(_weigh_titles(texts, self.title_weight_))
+        X = self._vectorize(_weigh_titles(texts, self.title_weight_))
         return np.asarray(X @ self.coef_.T + self.intercept_, dtype=float)
+
+    def _vectorize(self, texts: list[str]) -> sparse.csr_matrix:
+        """``vectorizer_.transform(texts)``, the whole batch at once with fewer Python steps per term.
+
+        Every term of every text is looked up once into one index list; counts
+        come from summing duplicate entries, then sublinear tf, idf and the L2
+        norm are applied to the whole matrix.
+        """
+        analyzer, lookup = self.vectorizer_.analyzer, self.vectorizer_.vocabulary_.get
+        indices: list[int] = []
+        indptr = [0]
+        for text in texts:
+            indices.extend(j for j in map(lookup, analyzer(text)) if j is not None)
+            indptr.append(len(indices))
+        X = sparse.csr_matrix(
+            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(texts), len(self.vectorizer_.vocabulary_)),
+        )
+        X.sum_duplicates()
+        np.log(X.data, out=X.data)
+        X.data += 1.0
+        X.data *= self.vectorizer_.idf_[X.indices]
+        return normalize(X, copy=False)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probability of each topic, (n, n_topics) aligned with ``classes_``.
@@ -233,7 +256,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         if not isinstance(text, str):
             raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        x = self.vectorizer_.transform(_weigh_titles([text], self.title_weight_)).tocsr()
+        x = self._vectorize(_weigh_titles([text], self.title_weight_))
         names = self.vectorizer_.get_feature_names_out()
         surface = _surface_forms(text)
         index = {c: j for j, c in enumerate(self.classes_)}

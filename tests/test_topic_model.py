@@ -395,3 +395,12 @@ def test_title_weight_auto_depends_on_the_mode(tiny):
     single = [(t, labs) for t, labs in zip(texts, labels, strict=True) if len(labs) == 1]
     model = TopicClassifier().fit([t for t, _ in single], [labs for _, labs in single])
     assert model.single_label_ and model.title_weight_ == 2
+
+
+def test_batch_vectorizing_matches_the_fitted_vectorizer(embedded_split, embedded_model):
+    _, _, test_texts, _ = embedded_split
+    texts = test_texts + ["", "zzz qqq", "Tariffs\n\nTariffs tariffs tariffs on steel."]
+    fast = embedded_model._vectorize(texts)
+    slow = embedded_model.vectorizer_.transform(texts)
+    assert fast.shape == slow.shape and fast.nnz == slow.nnz
+    np.testing.assert_allclose(fast.toarray(), slow.toarray(), rtol=1e-12, atol=1e-12)
