@@ -260,6 +260,9 @@ def newsml_fit_predict(split: Split, params: dict[str, Any]) -> Outcome:
     predicted = MultiLabelBinarizer(classes=split.classes).fit_transform(topics).astype(bool)
     settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
     settings["n_features"] = int(model.n_vocabulary_)
+    settings.update(
+        single_label_=bool(model.single_label_), title_weight_=model.title_weight_, cv_folds_=model.cv_folds_
+    )
     return Outcome(predicted, train, predict, 1, settings)
 
 

@@ -130,7 +130,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         )
         X = self.vectorizer_.fit_transform(_weigh_titles(texts, self.title_weight_))
         cv = (5 if len(texts) < SMALL_CORPUS else 3) if self.cv == "auto" else self.cv
-        n_folds = max(2, min(cv, len(texts)))
+        n_folds = self.cv_folds_ = max(2, min(cv, len(texts)))
         folds = _multilabel_folds(Y, n_folds, self.random_state)
         logger.info(
             "fitting %d topics on %d texts (%d features, %d folds)", Y.shape[1], len(texts), X.shape[1], n_folds
