@@ -404,3 +404,24 @@ def test_batch_vectorizing_matches_the_fitted_vectorizer(embedded_split, embedde
     slow = embedded_model.vectorizer_.transform(texts)
     assert fast.shape == slow.shape and fast.nnz == slow.nnz
     np.testing.assert_allclose(fast.toarray(), slow.toarray(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_parameters_default_constructible",
+        "check_no_attributes_set_in_init",
+        "check_get_params_invariance",
+        "check_set_params",
+        "check_estimator_repr",
+        "check_estimator_cloneable",
+        "check_do_not_raise_errors_in_init_or_set_params",
+        "check_valid_tag_types",
+        "check_mixin_order",
+    ],
+)
+def test_scikit_learn_checks_that_do_not_need_numeric_input(check):
+    """The scikit-learn estimator checks that apply to an estimator taking texts (the others feed arrays)."""
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)("TopicClassifier", TopicClassifier())
