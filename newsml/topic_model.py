@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -199,20 +200,23 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def _vectorize(self, texts: list[str]) -> sparse.csr_matrix:
         """``vectorizer_.transform(texts)``, the whole batch at once with fewer Python steps per term.
 
-        Every term of every text is looked up once into one index list; counts
-        come from summing duplicate entries, then sublinear tf, idf and the L2
-        norm are applied to the whole matrix.
+        Every term of every text is looked up once (in C, through ``map``) into
+        one index list; counts come from summing duplicate entries, then
+        sublinear tf, idf and the L2 norm are applied to the whole matrix.
         """
         analyzer, lookup = self.vectorizer_.analyzer, self.vectorizer_.vocabulary_.get
-        indices: list[int] = []
-        indptr = [0]
+        ids: list[int] = []
+        bounds = [0]
         for text in texts:
-            indices.extend(j for j in map(lookup, analyzer(text)) if j is not None)
-            indptr.append(len(indices))
+            ids.extend(map(lookup, analyzer(text), repeat(-1)))  # -1: term not in the vocabulary
+            bounds.append(len(ids))
+        columns = np.asarray(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(texts)), np.diff(bounds))
+        known = columns >= 0
         X = sparse.csr_matrix(
-            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+            (np.ones(int(known.sum())), (rows[known], columns[known])),
             shape=(len(texts), len(self.vectorizer_.vocabulary_)),
-        )
+        )  # duplicate (row, column) pairs are summed into counts
         X.sum_duplicates()
         np.log(X.data, out=X.data)
         X.data += 1.0
