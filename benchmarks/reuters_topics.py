@@ -1,4 +1,12 @@
-"""Benchmark multi-label topic classifiers on Reuters-21578 (ModApte, 90 categories).
+"""Benchmark topic classifiers on Reuters-21578: ModApte (90 categories, multi-label), R8 and R52.
+
+``--dataset reuters`` (default) is the multi-label ModApte task described
+below. ``--dataset r8`` and ``--dataset r52`` are its single-label subsets
+(``newsml.datasets.load_reuters_single``: documents with exactly one topic;
+5,485 / 2,189 and 6,532 / 2,568 documents, Cardoso-Cachopo 2007): every
+method then returns exactly one topic per document (the best-scoring one; no
+threshold), the score is accuracy (equal to micro-F1 there), baselines tune
+their grids by CV accuracy + macro-F1, and fastText uses its softmax loss.
 
 Every method is trained on the 7,770 training documents and scored on the
 3,019 test documents of ``newsml.datasets.load_reuters``:
@@ -33,7 +41,7 @@ progress goes to stderr.
 
 Usage::
 
-    python benchmarks/reuters_topics.py [--data PATH] [--folds 3] [--methods KEY ...]
+    python benchmarks/reuters_topics.py [--dataset reuters|r8|r52] [--data PATH] [--folds 3] [--methods KEY ...]
 """
 
 from __future__ import annotations
@@ -74,12 +82,23 @@ from sklearn.svm import LinearSVC
 
 import newsml
 from newsml import TopicClassifier
-from newsml.datasets import load_reuters
+from newsml.datasets import load_reuters, load_reuters_single
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "reuters21578"
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
-EXPECTED = {"train": 7770, "test": 3019, "categories": 90}
+EXPECTED = {
+    "reuters": {"train": 7770, "test": 3019, "categories": 90},
+    "r8": {"train": 5485, "test": 2189, "categories": 8},
+    "r52": {"train": 6532, "test": 2568, "categories": 52},
+}
+#: Results file stem per dataset.
+RESULT_NAMES = {"reuters": "reuters_topics", "r8": "reuters_r8_topics", "r52": "reuters_r52_topics"}
+TITLES = {
+    "reuters": "Reuters-21578 ModApte topic classification benchmark",
+    "r8": "Reuters-21578 R8 (single-label) topic classification benchmark",
+    "r52": "Reuters-21578 R52 (single-label) topic classification benchmark",
+}
 SEED = 0
 CPU_THREADS = os.cpu_count() or 1
 
@@ -112,15 +131,16 @@ class Split:
     classes: list[str]
     Y_train: np.ndarray
     Y_test: np.ndarray
+    single: bool = False  # one topic per document (R8, R52): predict the best-scoring one, score accuracy
 
 
-def load_split(data: Path) -> Split:
-    """Load Reuters ModApte and binarize its labels over all its categories (90)."""
-    corpus = load_reuters(data)
+def load_split(data: Path, dataset: str = "reuters") -> Split:
+    """Load Reuters ModApte (or R8/R52) and binarize its labels over all its categories."""
+    corpus = load_reuters(data) if dataset == "reuters" else load_reuters_single(data, dataset)
     classes = sorted({label for labels in corpus.labels + corpus.test_labels for label in labels})
     found = {"train": len(corpus.texts), "test": len(corpus.test_texts), "categories": len(classes)}
-    if found != EXPECTED:
-        progress(f"warning: expected {EXPECTED}, found {found}")
+    if found != EXPECTED[dataset]:
+        progress(f"warning: expected {EXPECTED[dataset]}, found {found}")
     binarizer = MultiLabelBinarizer(classes=classes)
     return Split(
         train_texts=corpus.texts,
@@ -129,6 +149,7 @@ def load_split(data: Path) -> Split:
         classes=classes,
         Y_train=binarizer.fit_transform(corpus.labels),
         Y_test=binarizer.transform(corpus.test_labels),
+        single=dataset != "reuters",
     )
 
 
@@ -138,8 +159,12 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def force_one(scores: np.ndarray, threshold: float) -> np.ndarray:
-    """Topics whose score reaches ``threshold``; the top-scoring one where none does."""
+def force_one(scores: np.ndarray, threshold: float | None) -> np.ndarray:
+    """Topics whose score reaches ``threshold``; the top-scoring one where none does (only it when ``None``)."""
+    if threshold is None:
+        chosen = np.zeros(scores.shape, dtype=bool)
+        chosen[np.arange(len(scores)), scores.argmax(axis=1)] = True
+        return chosen
     chosen = scores >= threshold
     empty = np.flatnonzero(~chosen.any(axis=1))
     chosen[empty, scores[empty].argmax(axis=1)] = True
@@ -164,8 +189,16 @@ def fast_micro_macro(Y_true: np.ndarray, Y_pred: np.ndarray) -> tuple[float, flo
     return float(micro), float(macro)
 
 
-def best_threshold(scores: np.ndarray, Y: np.ndarray, grid: np.ndarray) -> tuple[float, float, float]:
-    """The grid threshold maximising micro-F1 + macro-F1 (first of ties), with those two F1 values."""
+def best_threshold(
+    scores: np.ndarray, Y: np.ndarray, grid: np.ndarray, single: bool = False
+) -> tuple[float | None, float, float]:
+    """The grid threshold maximising micro-F1 + macro-F1 (first of ties), with those two F1 values.
+
+    ``single``: no threshold (``None``), the best-scoring topic of each document.
+    """
+    if single:
+        micro, macro = fast_micro_macro(Y, force_one(scores, None))
+        return None, micro, macro
     best = (-1.0, 0.0, 0.0, 0.0)
     for threshold in grid:
         micro, macro = fast_micro_macro(Y, force_one(scores, float(threshold)))
@@ -227,6 +260,9 @@ def newsml_fit_predict(split: Split, params: dict[str, Any]) -> Outcome:
     predicted = MultiLabelBinarizer(classes=split.classes).fit_transform(topics).astype(bool)
     settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
     settings["n_features"] = int(model.n_vocabulary_)
+    settings.update(
+        single_label_=bool(model.single_label_), title_weight_=model.title_weight_, cv_folds_=model.cv_folds_
+    )
     return Outcome(predicted, train, predict, 1, settings)
 
 
@@ -324,7 +360,7 @@ def tfidf_tune(baseline: TfidfBaseline, split: Split, folds: int) -> list[dict[s
         progress(f"    fold {k}/{folds} done")
     rows = []
     for point, scores, n_warnings in zip(baseline.grid, oof, unconverged, strict=True):
-        threshold, micro, macro = best_threshold(scores, Y, baseline.thresholds)
+        threshold, micro, macro = best_threshold(scores, Y, baseline.thresholds, split.single)
         rows.append(
             {
                 "params": {**point, "threshold": threshold},
@@ -351,7 +387,7 @@ def tfidf_fit_predict(baseline: TfidfBaseline, split: Split, params: dict[str, A
         predict,
         1,
         {**params, "n_features": len(vectorizer.vocabulary_), "convergence_warnings": ovr.convergence_warnings},
-        untuned_predicted=force_one(scores, baseline.default_threshold),
+        untuned_predicted=None if split.single else force_one(scores, baseline.default_threshold),
         default_threshold=baseline.default_threshold,
     )
 
@@ -391,13 +427,20 @@ def fasttext_line(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def train_fasttext(texts: Sequence[str], labels: Sequence[Sequence[str]], lr: float, workdir: Path) -> Any:
-    """Write ``__label__`` training lines to ``workdir`` and train a supervised model."""
+def train_fasttext(
+    texts: Sequence[str], labels: Sequence[Sequence[str]], lr: float, workdir: Path, single: bool = False
+) -> Any:
+    """Write ``__label__`` training lines to ``workdir`` and train a supervised model (softmax loss if ``single``)."""
     path = workdir / "train.txt"
     with path.open("w", encoding="utf-8") as fh:
         for text, topics in zip(texts, labels, strict=True):
             fh.write(" ".join(f"__label__{t}" for t in topics) + " " + fasttext_line(text) + "\n")
-    return fasttext.train_supervised(input=str(path), lr=lr, **FASTTEXT_FIXED)
+    return fasttext.train_supervised(input=str(path), lr=lr, **fasttext_settings(single))
+
+
+def fasttext_settings(single: bool) -> dict[str, Any]:
+    """:data:`FASTTEXT_FIXED`, with the softmax loss for single-label data."""
+    return {**FASTTEXT_FIXED, "loss": "softmax"} if single else dict(FASTTEXT_FIXED)
 
 
 def fasttext_predict(model: Any, line: str, k: int, threshold: float) -> list[tuple[str, float]]:
@@ -421,11 +464,14 @@ def fasttext_probabilities(model: Any, texts: Sequence[str], classes: Sequence[s
     return probs
 
 
-def fasttext_topics(model: Any, texts: Sequence[str], threshold: float) -> list[list[str]]:
-    """Labels at or above ``threshold`` (``k=-1``), or the single best one when none is."""
+def fasttext_topics(model: Any, texts: Sequence[str], threshold: float | None) -> list[list[str]]:
+    """Labels at or above ``threshold`` (``k=-1``), or the single best one when none is (or it is ``None``)."""
     out = []
     for text in texts:
         line = fasttext_line(text)
+        if threshold is None:
+            out.append([label for label, _ in fasttext_predict(model, line, 1, 0.0)])
+            continue
         topics = [label for label, _ in fasttext_predict(model, line, -1, threshold)]
         out.append(topics or [label for label, _ in fasttext_predict(model, line, 1, 0.0)])
     return out
@@ -440,13 +486,13 @@ def fasttext_tune(split: Split, folds: int) -> list[dict[str, Any]]:
             fit_labels = [split.train_labels[i] for i in fit_idx]
             held_texts = [split.train_texts[i] for i in held_idx]
             for lr in FASTTEXT_LEARNING_RATES:
-                model = train_fasttext(fit_texts, fit_labels, lr, Path(tmp))
+                model = train_fasttext(fit_texts, fit_labels, lr, Path(tmp), split.single)
                 oof[lr][held_idx] = fasttext_probabilities(model, held_texts, split.classes)
                 del model  # free its ~1 GB of vectors before the next one is trained
             progress(f"    fold {k}/{folds} done")
     rows = []
     for lr, probs in oof.items():
-        threshold, micro, macro = best_threshold(probs, split.Y_train, PROBABILITIES)
+        threshold, micro, macro = best_threshold(probs, split.Y_train, PROBABILITIES, split.single)
         rows.append({"params": {"lr": lr, "threshold": threshold}, "cv_micro_f1": micro, "cv_macro_f1": macro})
     return rows
 
@@ -454,17 +500,18 @@ def fasttext_tune(split: Split, folds: int) -> list[dict[str, Any]]:
 def fasttext_fit_predict(split: Split, params: dict[str, Any]) -> Outcome:
     """Train fastText on all training data and predict the test split with ``k=-1`` and the threshold."""
     with tempfile.TemporaryDirectory(prefix="reuters-fasttext-") as tmp, timed(Stopwatch()) as train:
-        model = train_fasttext(split.train_texts, split.train_labels, params["lr"], Path(tmp))
+        model = train_fasttext(split.train_texts, split.train_labels, params["lr"], Path(tmp), split.single)
     with timed(Stopwatch()) as predict:
         topics = fasttext_topics(model, split.test_texts, params["threshold"])
     predicted = MultiLabelBinarizer(classes=split.classes).fit_transform(topics).astype(bool)
-    untuned = force_one(fasttext_probabilities(model, split.test_texts, split.classes), FASTTEXT_DEFAULT_THRESHOLD)
+    probs = fasttext_probabilities(model, split.test_texts, split.classes)
+    untuned = None if split.single else force_one(probs, FASTTEXT_DEFAULT_THRESHOLD)
     return Outcome(
         predicted,
         train,
         predict,
         CPU_THREADS,
-        {**FASTTEXT_FIXED, **params, "words": len(model.words)},
+        {**fasttext_settings(split.single), **params, "words": len(model.words)},
         untuned_predicted=untuned,
         default_threshold=FASTTEXT_DEFAULT_THRESHOLD,
     )
@@ -499,7 +546,10 @@ METHODS = [
     _tfidf_method("logreg", "TF-IDF + LogisticRegression (CV-tuned)", LOGREG),
     _tfidf_method("cnb", "TF-IDF + ComplementNB (CV-tuned)", CNB),
     Method(
-        "fasttext", "fastText ova, bigrams, 50 epochs (CV-tuned lr, threshold)", fasttext_fit_predict, fasttext_tune
+        "fasttext",
+        "fastText, bigrams, 50 epochs, ova loss (softmax on R8/R52) (CV-tuned lr, threshold)",
+        fasttext_fit_predict,
+        fasttext_tune,
     ),
 ]
 
@@ -515,12 +565,12 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def tune_in_child(key: str, data: str, folds: int) -> dict[str, Any]:
+def tune_in_child(key: str, data: str, folds: int, dataset: str = "reuters") -> dict[str, Any]:
     """Cross-validate one method's grid on the training split (runs in a fresh process)."""
     tune = method_by_key(key).tune
     if tune is None:
         raise ValueError(f"method {key!r} has nothing to tune")
-    split = load_split(Path(data))
+    split = load_split(Path(data), dataset)
     with timed(Stopwatch()) as watch:
         rows = tune(split, folds)
     return {
@@ -532,10 +582,12 @@ def tune_in_child(key: str, data: str, folds: int) -> dict[str, Any]:
     }
 
 
-def evaluate_in_child(key: str, data: str, params: dict[str, Any]) -> dict[str, Any]:
+def evaluate_in_child(key: str, data: str, params: dict[str, Any], dataset: str = "reuters") -> dict[str, Any]:
     """Train one method on the training split and score it on the test split (runs in a fresh process)."""
     method = method_by_key(key)
-    split = load_split(Path(data))
+    split = load_split(Path(data), dataset)
+    if split.single and "threshold" in params:
+        params = {**params, "threshold": None}  # one topic per document: the best-scoring one
     baseline = peak_rss_mib()
     outcome = method.fit_predict(split, params)
     peak = peak_rss_mib()
@@ -546,6 +598,7 @@ def evaluate_in_child(key: str, data: str, params: dict[str, Any]) -> dict[str, 
         "name": method.name,
         "micro_f1": micro,
         "macro_f1": macro,
+        "single_label": split.single,
         "train_seconds": outcome.train.wall,
         "train_cpu_seconds": outcome.train.cpu,
         "predict_seconds": outcome.predict.wall,
@@ -576,15 +629,15 @@ def in_fresh_process(function: Callable[..., dict[str, Any]], *args: Any) -> dic
         return pool.submit(function, *args).result()
 
 
-def run_method(method: Method, data: Path, folds: int) -> dict[str, Any]:
+def run_method(method: Method, data: Path, folds: int, dataset: str = "reuters") -> dict[str, Any]:
     """Tune (if the method has a grid) in one fresh process, then train and score in another."""
     tuning = None
     params = dict(method.defaults)
     if method.tune is not None:
-        tuning = in_fresh_process(tune_in_child, method.key, str(data), folds)
+        tuning = in_fresh_process(tune_in_child, method.key, str(data), folds, dataset)
         params = tuning["params"]
         progress(f"    CV chose {params} in {tuning['seconds']:.1f} s")
-    result = in_fresh_process(evaluate_in_child, method.key, str(data), params)
+    result = in_fresh_process(evaluate_in_child, method.key, str(data), params, dataset)
     result["tuning"] = tuning
     return result
 
@@ -592,8 +645,9 @@ def run_method(method: Method, data: Path, folds: int) -> dict[str, Any]:
 # --------------------------------------------------------------------- reports
 def results_table(results: Sequence[dict[str, Any]]) -> str:
     """The main Markdown table."""
+    first = "accuracy" if results and results[0].get("single_label") else "micro-F1"
     lines = [
-        "| method | micro-F1 | macro-F1 | train s | train CPU s | CV tuning s | predict docs/s "
+        f"| method | {first} | macro-F1 | train s | train CPU s | CV tuning s | predict docs/s "
         "| peak RSS MiB | RSS before method MiB | threads |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -618,7 +672,8 @@ def settings_list(results: Sequence[dict[str, Any]]) -> str:
 
 def tuning_table(results: Sequence[dict[str, Any]]) -> str:
     """Every grid point's out-of-fold scores, best row of each method in bold."""
-    lines = ["| method | parameters | CV micro-F1 | CV macro-F1 |", "| --- | --- | ---: | ---: |"]
+    first = "accuracy" if results and results[0].get("single_label") else "micro-F1"
+    lines = [f"| method | parameters | CV {first} | CV macro-F1 |", "| --- | --- | ---: | ---: |"]
     for r in results:
         if not r["tuning"]:
             continue
@@ -648,14 +703,22 @@ def default_threshold_table(results: Sequence[dict[str, Any]]) -> str:
 
 def body_markdown(results: Sequence[dict[str, Any]], folds: int) -> str:
     """Tables and notes shared by stdout and the results file."""
+    counts = results[0]["counts"]
+    single = results[0].get("single_label", False)
+    scores = (
+        f"Accuracy (equal to micro-F1 here) and macro-F1 over the {counts['categories']} topics; every method "
+        "returns exactly one topic per document, its best-scoring one (no threshold)."
+        if single
+        else f"F1 over the {counts['categories']} categories (scikit-learn, zero_division=0); every method "
+        "returns at least one topic per document."
+    )
     return (
         f"{results_table(results)}\n\n"
-        "F1 over the 90 categories (scikit-learn, zero_division=0); every method returns at least one topic "
-        "per document. *train s*: wall-clock seconds of the final fit on the 7,770 training documents, "
+        f"{scores} *train s*: wall-clock seconds of the final fit on the {counts['train']:,} training documents, "
         "vectorizing included (newsml's fit includes its own internal cross-validation); *train CPU s*: "
         "process CPU seconds of the same fit, summed over threads (less sensitive than wall time to other "
         f"load on the machine); *CV tuning s*: the baseline's {folds}-fold grid search on the training split, "
-        "in a process of its own before the final fit. *predict docs/s*: the 3,019 test documents, "
+        f"in a process of its own before the final fit. *predict docs/s*: the {counts['test']:,} test documents, "
         "vectorizing included. *peak RSS*: `getrusage(RUSAGE_SELF).ru_maxrss` of the fresh (spawned) "
         "process that loaded the corpus, trained the final model and predicted (interpreter and libraries "
         "included; the CV ran in another process); *RSS before method*: the same figure after loading the "
@@ -663,10 +726,14 @@ def body_markdown(results: Sequence[dict[str, Any]], folds: int) -> str:
         "## Settings used\n\n"
         f"{settings_list(results)}\n\n"
         "## Cross-validation on the training split\n\n"
-        "Each row's threshold is the best on its own out-of-fold scores.\n\n"
-        f"{tuning_table(results)}\n\n"
-        "## Same final models at their default thresholds (test, diagnostic only)\n\n"
-        f"{default_threshold_table(results)}\n"
+        + ("" if single else "Each row's threshold is the best on its own out-of-fold scores.\n\n")
+        + f"{tuning_table(results)}\n"
+        + (
+            ""
+            if single
+            else "\n## Same final models at their default thresholds (test, diagnostic only)\n\n"
+            f"{default_threshold_table(results)}\n"
+        )
     )
 
 
@@ -700,7 +767,7 @@ def report_markdown(results: Sequence[dict[str, Any]], meta: dict[str, Any]) -> 
     v = meta["versions"]
     counts = meta["counts"]
     return (
-        "# Reuters-21578 ModApte topic classification benchmark\n\n"
+        f"# {TITLES[meta['dataset']]}\n\n"
         f"- date: {meta['date']}\n"
         f"- Python {v['python']}, newsml {v['newsml']} ({v['newsml_revision']}), scikit-learn {v['scikit-learn']}, "
         f"numpy {v['numpy']}, scipy {v['scipy']}, {v['fasttext']}\n"
@@ -718,6 +785,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="Reuters-21578 folder (reut2-*.sgm)")
+    parser.add_argument(
+        "--dataset",
+        choices=sorted(EXPECTED),
+        default="reuters",
+        help="reuters: ModApte, 90 categories, multi-label (default); r8 / r52: the single-label subsets",
+    )
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds for tuning the baselines")
     parser.add_argument(
         "--methods",
@@ -745,7 +818,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for i, key in enumerate(args.methods, 1):
         method = method_by_key(key)
         progress(f"[{i}/{len(args.methods)}] {method.name}")
-        result = run_method(method, args.data, args.folds)
+        result = run_method(method, args.data, args.folds, args.dataset)
         progress(
             f"    micro-F1 {result['micro_f1']:.3f}, macro-F1 {result['macro_f1']:.3f}, "
             f"train {result['train_seconds']:.1f} s, {result['docs_per_second']:.0f} docs/s, "
@@ -753,6 +826,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         results.append(result)
     meta = {
+        "dataset": args.dataset,
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "versions": versions(),
         "machine": f"{platform.platform()}, {platform.processor() or platform.machine()}",
@@ -768,10 +842,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(body_markdown(results, args.folds))
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / "reuters_topics.md").write_text(report_markdown(results, meta), encoding="utf-8")
+    stem = RESULT_NAMES[args.dataset]
+    (RESULTS_DIR / f"{stem}.md").write_text(report_markdown(results, meta), encoding="utf-8")
     payload = {"meta": meta, "methods": results}
-    (RESULTS_DIR / "reuters_topics.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    progress(f"done in {meta['total_seconds']:.0f} s; wrote {RESULTS_DIR / 'reuters_topics.md'} and .json")
+    (RESULTS_DIR / f"{stem}.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    progress(f"done in {meta['total_seconds']:.0f} s; wrote {RESULTS_DIR / stem}.md and .json")
     return 0
 
 

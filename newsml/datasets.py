@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,9 @@ class Corpus:
     test_texts: list[str] = field(default_factory=list)
     test_labels: list[list[str]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    #: Story of each training text: cross-validation keeps the texts of one
+    #: story in one fold. Empty: every text is its own story.
+    groups: list[str] = field(default_factory=list)
 
     @property
     def has_test(self) -> bool:
@@ -151,15 +155,8 @@ def _reuters_text(raw: str) -> str:
     return html.unescape(_NUMERIC_ENTITY.sub("", raw)).strip()
 
 
-def load_reuters(root: str | os.PathLike[str]) -> Corpus:
-    """Reuters-21578 ModApte split with the 90 categories found in both halves.
-
-    train = LEWISSPLIT="TRAIN" and TOPICS="YES", test = LEWISSPLIT="TEST" and
-    TOPICS="YES"; labels are restricted to categories with at least one train
-    and one test document, and documents left without a label are dropped.
-    Text is the title, a newline, and the body (the raw text for unprocessed
-    documents).
-    """
+def _reuters_modapte(root: str | os.PathLike[str]) -> tuple[list[tuple[str, str, list[str]]], ...]:
+    """(NEWID, text, raw topics) of the ModApte training and test documents, in file order."""
     root = Path(root)
     files = sorted(root.glob("reut2-*.sgm"))
     if not files:
@@ -183,6 +180,19 @@ def load_reuters(root: str | os.PathLike[str]) -> Corpus:
                 text = _reuters_text(raw.group(1)) if raw else ""
             doc = (attrs.get("NEWID", ""), text, topics)
             (train if attrs["LEWISSPLIT"] == "TRAIN" else test).append(doc)
+    return train, test
+
+
+def load_reuters(root: str | os.PathLike[str]) -> Corpus:
+    """Reuters-21578 ModApte split with the 90 categories found in both halves.
+
+    train = LEWISSPLIT="TRAIN" and TOPICS="YES", test = LEWISSPLIT="TEST" and
+    TOPICS="YES"; labels are restricted to categories with at least one train
+    and one test document, and documents left without a label are dropped.
+    Text is the title, a newline, and the body (the raw text for unprocessed
+    documents).
+    """
+    train, test = _reuters_modapte(root)
     train_cats = {t for _, _, ts in train for t in ts}
     test_cats = {t for _, _, ts in test for t in ts}
     keep = train_cats & test_cats
@@ -199,6 +209,49 @@ def load_reuters(root: str | os.PathLike[str]) -> Corpus:
         labels=[ls for _, _, ls in train],
         test_texts=[t for _, t, _ in test],
         test_labels=[ls for _, _, ls in test],
+        ids=[i for i, _, _ in train],
+    )
+
+
+def _most_common(counts: Counter, n: int) -> list[tuple[str, int]]:
+    """The ``n`` most frequent items, ties broken by name (deterministic)."""
+    return sorted(counts.items(), key=lambda cn: (-cn[1], cn[0]))[:n]
+
+
+#: Number of topics of each single-label Reuters subset.
+REUTERS_SUBSETS = {"r8": 8, "r52": 52}
+
+
+def load_reuters_single(root: str | os.PathLike[str], subset: str = "r8") -> Corpus:
+    """R8 or R52: the single-label subsets of Reuters-21578 ModApte (Cardoso-Cachopo 2007).
+
+    The ModApte documents that carry exactly one topic; R52 keeps those whose
+    topic has at least one such training and one such test document (52
+    topics, 6,532 train / 2,568 test), R8 those of the 8 topics with the most
+    such training documents (5,485 / 2,189). Each label list holds one topic.
+    """
+    if subset not in REUTERS_SUBSETS:
+        raise ValueError(f"subset must be one of {sorted(REUTERS_SUBSETS)}, got {subset!r}")
+    train, test = _reuters_modapte(root)
+    # R10: the ten topics with the most ModApte training documents (any number of topics each)
+    r10 = {c for c, _ in _most_common(Counter(t for _, _, ts in train for t in ts), 10)}
+    train = [(i, t, ts) for i, t, ts in train if len(ts) == 1]
+    test = [(i, t, ts) for i, t, ts in test if len(ts) == 1]
+    counts = Counter(ts[0] for _, _, ts in train)
+    in_test = {ts[0] for _, _, ts in test}
+    if subset == "r8":  # the eight R10 topics with the most single-topic training documents
+        keep = {c for c, _ in _most_common(Counter({c: n for c, n in counts.items() if c in r10}), 8)}
+    else:
+        keep = {c for c in counts if c in in_test}
+    train = [d for d in train if d[2][0] in keep]
+    test = [d for d in test if d[2][0] in keep]
+    logger.info("Reuters %s: %d train, %d test, %d topics", subset.upper(), len(train), len(test), len(keep))
+    return Corpus(
+        name=f"reuters21578-{subset}",
+        texts=[t for _, t, _ in train],
+        labels=[list(ls) for _, _, ls in train],
+        test_texts=[t for _, t, _ in test],
+        test_labels=[list(ls) for _, _, ls in test],
         ids=[i for i, _, _ in train],
     )
 

@@ -86,7 +86,10 @@ def save_model(model: TopicClassifier, path: str | os.PathLike[str], card: dict[
     full_card = {
         "name": path.stem,
         "topics": [str(c) for c in model.classes_],
-        "thresholds": {str(c): round(float(t), 4) for c, t in zip(model.classes_, model.thresholds_, strict=True)},
+        "single_label": bool(model.single_label_),
+        "thresholds": None
+        if model.thresholds_ is None
+        else {str(c): round(float(t), 4) for c, t in zip(model.classes_, model.thresholds_, strict=True)},
         "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()},
         **(card or {}),
     }

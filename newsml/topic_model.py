@@ -1,29 +1,38 @@
-"""Multi-label topic classification: :class:`TopicClassifier`.
+"""Topic classification, multi-label or single-label: :class:`TopicClassifier`.
 
 One linear support-vector machine per topic on TF-IDF features from newsml's
-analyzer. Out-of-fold decision values from a stratified cross-validation on
-the training data give each topic a Platt-scaled probability and a decision
-threshold tuned for F1, so the test data is never used for tuning.
+analyzer, the headline counted more than once. Out-of-fold decision values
+from a stratified cross-validation on the training data give each topic a
+Platt-scaled probability and, for multi-label corpora, a decision threshold
+tuned for F1; for single-label corpora (every text exactly one label) the
+Platt-scaled scores go through a softmax whose temperature is fitted on the
+same out-of-fold scores, so probabilities sum to one and the test data is
+never used for tuning.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.preprocessing import MultiLabelBinarizer, normalize
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from newsml.preprocess.words import Analyzer, terms
 
 logger = logging.getLogger(__name__)
+
+#: Below this many training texts ``cv="auto"`` uses 5 folds (models fitted on
+#: 80% of the texts score the held-out fifth more like the final model does);
+#: from it on, 3 (the fits cost more and each fold already has plenty of texts).
+SMALL_CORPUS = 2000
 
 #: The types, besides scikit-learn's and NumPy's that skops trusts by default,
 #: that a saved :class:`TopicClassifier` holds. :func:`newsml.load_model` passes
@@ -36,7 +45,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
 
 
 class TopicClassifier(ClassifierMixin, BaseEstimator):
-    """Multi-label topic classifier (TF-IDF + one-vs-rest linear SVM).
+    """Topic classifier (TF-IDF + one-vs-rest linear SVM), multi-label or single-label.
 
     Parameters
     ----------
@@ -46,13 +55,22 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     min_df : minimum document frequency of a feature.
     max_features : cap on the vocabulary size (``None`` for no cap).
     cv : folds of the cross-validation that calibrates probabilities and
-        tunes thresholds.
+        tunes thresholds; ``"auto"``: 5 below 2,000 training texts, else 3.
     min_topics : ``"auto"`` (return at least the most likely topic when every
         training text has a topic), ``0`` (may return none) or ``1`` (always at
         least one).
     threshold : ``"cv"`` (per-topic thresholds tuned by cross-validation) or a
         probability used for every topic.
     random_state : seed of the fold split and of the SVM solver.
+    title_weight : extra times the headline (the text's first line, when
+        the text has more than one line) is counted; ``0`` counts it once;
+        ``"auto"``: 2 for single-label models, 0 for multi-label ones (the
+        choice of cross-validation on the training splits of R8, R52 and
+        Reuters-21578; see benchmarks/results/topic_choices.md).
+    single_label : ``"auto"`` (single-label when every training text has
+        exactly one label), ``True`` or ``False``. Single-label models return
+        exactly one topic per text and probabilities that sum to one;
+        ``min_topics`` and ``threshold`` then play no part.
 
     Topics are fitted one after another: liblinear draws from one process-wide
     random generator, so SVMs fitted side by side in threads would not be
@@ -66,10 +84,12 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         ngram_range: tuple[int, int] = (1, 2),
         min_df: int = 2,
         max_features: int | None = None,
-        cv: int = 3,
+        cv: int | str = "auto",
         min_topics: str | int = "auto",
         threshold: str | float = "cv",
         random_state: int = 0,
+        title_weight: int | str = "auto",
+        single_label: str | bool = "auto",
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -80,6 +100,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.min_topics = min_topics
         self.threshold = threshold
         self.random_state = random_state
+        self.title_weight = title_weight
+        self.single_label = single_label
 
     # ------------------------------------------------------------------ fit
     def fit(self, texts: Sequence[str], label_lists: Sequence[Iterable[str]]) -> TopicClassifier:
@@ -92,6 +114,14 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         if Y.shape[1] == 0:
             raise ValueError("label_lists holds no label at all: nothing to learn")
         self.classes_ = binarizer.classes_
+        one_each = all(len(set(labels)) == 1 for labels in label_lists)
+        if self.single_label != "auto" and self.single_label and not one_each:
+            bad = next(i for i, labels in enumerate(label_lists) if len(set(labels)) != 1)
+            raise ValueError(
+                f"single_label=True needs exactly one label per text; label_lists[{bad}] is {label_lists[bad]!r}"
+            )
+        self.single_label_ = one_each if self.single_label == "auto" else bool(self.single_label)
+        self.title_weight_ = (2 if self.single_label_ else 0) if self.title_weight == "auto" else self.title_weight
         self.vectorizer_ = TfidfVectorizer(
             analyzer=Analyzer(ngram_range=tuple(self.ngram_range)),
             sublinear_tf=True,
@@ -99,8 +129,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             max_features=self.max_features,
             dtype=np.float64,  # liblinear works in float64; float32 would be copied for every topic
         )
-        X = self.vectorizer_.fit_transform(texts)
-        n_folds = max(2, min(self.cv, len(texts)))
+        X = self.vectorizer_.fit_transform(_weigh_titles(texts, self.title_weight_))
+        cv = (5 if len(texts) < SMALL_CORPUS else 3) if self.cv == "auto" else self.cv
+        n_folds = self.cv_folds_ = max(2, min(cv, len(texts)))
         folds = _multilabel_folds(Y, n_folds, self.random_state)
         logger.info(
             "fitting %d topics on %d texts (%d features, %d folds)", Y.shape[1], len(texts), X.shape[1], n_folds
@@ -110,17 +141,25 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             test = folds == k
             coefs, intercepts = self._fit_svms(X[~test], Y[~test])
             oof[test] = X[test] @ coefs.T + intercepts
-        self.calibration_ = np.array([_platt(oof[:, j], Y[:, j]) for j in range(Y.shape[1])])
+        self.calibration_ = _platt(oof, Y)
         self.coef_, self.intercept_ = self._fit_svms(X, Y)
-        probs = _sigmoid(oof, self.calibration_)
-        if self.min_topics == "auto":
-            self.min_topics_ = int(Y.sum(axis=1).min() > 0)
+        if self.single_label_:
+            truth = Y.argmax(axis=1)
+            self.temperature_ = _fit_temperature(_logits(oof, self.calibration_), truth)
+            probs = _softmax(_logits(oof, self.calibration_) * self.temperature_)
+            self.min_topics_ = 1
+            self.thresholds_ = None
         else:
-            self.min_topics_ = int(self.min_topics)
-        if self.threshold == "cv":
-            self.thresholds_ = _tune_thresholds(probs, Y, self.min_topics_)
-        else:
-            self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
+            self.temperature_ = None
+            probs = _sigmoid(oof, self.calibration_)
+            if self.min_topics == "auto":
+                self.min_topics_ = int(Y.sum(axis=1).min() > 0)
+            else:
+                self.min_topics_ = int(self.min_topics)
+            if self.threshold == "cv":
+                self.thresholds_ = _tune_thresholds(probs, Y, self.min_topics_)
+            else:
+                self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
         self.cv_probabilities_ = probs
         self.n_vocabulary_ = X.shape[1]
         return self
@@ -136,12 +175,17 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"C must be a positive number, got {self.C!r}")
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
-        if not (isinstance(self.cv, int) and self.cv >= 2):
-            raise ValueError(f"cv must be an integer >= 2, got {self.cv!r}")
+        if self.cv != "auto" and not (isinstance(self.cv, int) and self.cv >= 2):
+            raise ValueError(f"cv must be 'auto' or an integer >= 2, got {self.cv!r}")
         if self.min_topics not in ("auto", 0, 1):
             raise ValueError(f"min_topics must be 'auto', 0 or 1, got {self.min_topics!r}")
         if self.threshold != "cv" and not (isinstance(self.threshold, float) and 0 < self.threshold < 1):
             raise ValueError(f"threshold must be 'cv' or a probability in (0, 1), got {self.threshold!r}")
+        weight = self.title_weight
+        if weight != "auto" and not (isinstance(weight, int) and not isinstance(weight, bool) and weight >= 0):
+            raise ValueError(f"title_weight must be 'auto' or an integer >= 0, got {self.title_weight!r}")
+        if self.single_label not in ("auto", True, False):
+            raise ValueError(f"single_label must be 'auto', True or False, got {self.single_label!r}")
 
     # -------------------------------------------------------------- predict
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
@@ -150,12 +194,45 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         texts = _check_texts(texts, "texts")
         if not texts:  # the vectorizer refuses zero samples
             return np.zeros((0, len(self.classes_)))
-        X = self.vectorizer_.transform(texts)
+        X = self._vectorize(_weigh_titles(texts, self.title_weight_))
         return np.asarray(X @ self.coef_.T + self.intercept_, dtype=float)
 
+    def _vectorize(self, texts: list[str]) -> sparse.csr_matrix:
+        """``vectorizer_.transform(texts)``, the whole batch at once with fewer Python steps per term.
+
+        Every term of every text is looked up once (in C, through ``map``) into
+        one index list; counts come from summing duplicate entries, then
+        sublinear tf, idf and the L2 norm are applied to the whole matrix.
+        """
+        analyzer, lookup = self.vectorizer_.analyzer, self.vectorizer_.vocabulary_.get
+        ids: list[int] = []
+        bounds = [0]
+        for text in texts:
+            ids.extend(map(lookup, analyzer(text), repeat(-1)))  # -1: term not in the vocabulary
+            bounds.append(len(ids))
+        columns = np.asarray(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(texts)), np.diff(bounds))
+        known = columns >= 0
+        X = sparse.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], columns[known])),
+            shape=(len(texts), len(self.vectorizer_.vocabulary_)),
+        )  # duplicate (row, column) pairs are summed into counts
+        X.sum_duplicates()
+        np.log(X.data, out=X.data)
+        X.data += 1.0
+        X.data *= self.vectorizer_.idf_[X.indices]
+        return normalize(X, copy=False)
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probability of each topic, (n, n_topics) aligned with ``classes_``."""
-        return _sigmoid(self.decision_function(texts), self.calibration_)
+        """Calibrated probability of each topic, (n, n_topics) aligned with ``classes_``.
+
+        Single-label models give rows that sum to one; multi-label ones give
+        each topic's own probability.
+        """
+        scores = self.decision_function(texts)
+        if self.single_label_:
+            return _softmax(_logits(scores, self.calibration_) * self.temperature_)
+        return _sigmoid(scores, self.calibration_)
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """Topic ids of each text, most likely first (possibly empty)."""
@@ -164,6 +241,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def predict_with_proba(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """``(topic, probability)`` pairs of the predicted topics of each text."""
         probs = self.predict_proba(texts)
+        if self.single_label_:
+            best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
+            return [[(str(self.classes_[j]), float(row[j]))] for row, j in zip(probs, best, strict=True)]
         out = []
         for row, mask in zip(probs, _apply_thresholds(probs, self.thresholds_, self.min_topics_), strict=True):
             chosen = np.flatnonzero(mask)
@@ -180,7 +260,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         if not isinstance(text, str):
             raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        x = self.vectorizer_.transform([text]).tocsr()
+        x = self._vectorize(_weigh_titles([text], self.title_weight_))
         names = self.vectorizer_.get_feature_names_out()
         surface = _surface_forms(text)
         index = {c: j for j, c in enumerate(self.classes_)}
@@ -259,30 +339,95 @@ def _multilabel_folds(Y: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
     return folds
 
 
-def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Platt's sigmoid fit P(y=1|s) = 1 / (1 + exp(-(a*s + b))) with smoothed targets."""
-    n_pos = float(y.sum())
-    n_neg = float(len(y) - n_pos)
-    target = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+def _platt(scores: np.ndarray, Y: np.ndarray, iterations: int = 100) -> np.ndarray:
+    """Platt's sigmoid P(y=1|s) = 1 / (1 + exp(-(a*s + b))) for every column at once, (n_topics, 2).
 
-    def loss(params):
-        a, b = params
-        z = a * scores + b
-        # log(1 + exp(-z)) and log(1 + exp(z)), computed stably
-        lp = np.logaddexp(0, -z)
-        ln = np.logaddexp(0, z)
-        value = np.sum(target * lp + (1 - target) * ln)
-        p = 1 / (1 + np.exp(-z))
-        grad_z = p - target
-        return value, np.array([np.sum(grad_z * scores), np.sum(grad_z)])
+    Smoothed targets as in Platt (1999); Newton's method with step halving
+    (Lin, Lin and Weng 2007), vectorised over topics.
+    """
+    scores = np.asarray(scores, dtype=float).reshape(len(scores), -1)
+    Y = np.asarray(Y).reshape(len(Y), -1)
+    n_pos = Y.sum(axis=0).astype(float)
+    n_neg = len(Y) - n_pos
+    target = np.where(Y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    a = np.ones(scores.shape[1])
+    b = np.log((n_pos + 1) / (n_neg + 1))
 
-    prior = np.log((n_pos + 1) / (n_neg + 1))
-    res = minimize(loss, x0=np.array([1.0, prior]), jac=True, method="L-BFGS-B")
-    return float(res.x[0]), float(res.x[1])
+    def loss(s: np.ndarray, t: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        z = s * a + b  # t*softplus(-z) + (1-t)*softplus(z) = (1-t)*z + softplus(-z)
+        return ((1 - t) * z + np.log1p(np.exp(-np.abs(z))) + np.maximum(-z, 0)).sum(axis=0)
+
+    active = np.flatnonzero(np.ones(len(a), dtype=bool))
+    current = loss(scores, target, a, b)
+    for _ in range(iterations):
+        s, t, ca, cb = scores[:, active], target[:, active], a[active], b[active]
+        z = s * ca + cb
+        p = 0.5 * (1 + np.tanh(z / 2))  # the logistic function, without overflow
+        d = p - t
+        w = p * (1 - p) + 1e-12
+        g_a, g_b = (d * s).sum(axis=0), d.sum(axis=0)
+        h_aa, h_ab, h_bb = (w * s * s).sum(axis=0) + 1e-12, (w * s).sum(axis=0), w.sum(axis=0)
+        det = h_aa * h_bb - h_ab * h_ab
+        step_a = -(h_bb * g_a - h_ab * g_b) / det
+        step_b = -(h_aa * g_b - h_ab * g_a) / det
+        size = np.ones(len(active))
+        todo = np.ones(len(active), dtype=bool)
+        new_a, new_b, cur = ca.copy(), cb.copy(), current[active]
+        for _ in range(30):  # halve the step of each topic until its loss stops growing
+            cand_a, cand_b = ca + size * step_a, cb + size * step_b
+            cand = loss(s, t, cand_a, cand_b)
+            ok = todo & (cand <= cur + 1e-4 * size * (g_a * step_a + g_b * step_b))
+            new_a[ok], new_b[ok], cur[ok] = cand_a[ok], cand_b[ok], cand[ok]
+            todo &= ~ok
+            if not todo.any():
+                break
+            size[todo] /= 2
+        moved = (np.abs(new_a - ca) > 1e-9 * (1 + np.abs(ca))) | (np.abs(new_b - cb) > 1e-9 * (1 + np.abs(cb)))
+        a[active], b[active], current[active] = new_a, new_b, cur
+        active = active[moved]
+        if not len(active):
+            break
+    return np.column_stack([a, b])
+
+
+def _logits(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    return scores * calibration[:, 0] + calibration[:, 1]
 
 
 def _sigmoid(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(scores * calibration[:, 0] + calibration[:, 1])))
+    return 1.0 / (1.0 + np.exp(-_logits(scores, calibration)))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True) if len(z) else z
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
+    """The factor T minimising the log loss of ``softmax(T * logits)`` against class indices ``truth``."""
+    from scipy.optimize import minimize_scalar
+
+    rows = np.arange(len(truth))
+
+    def loss(log_t: float) -> float:
+        z = logits * np.exp(log_t)
+        z = z - z.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[rows, truth]))
+
+    res = minimize_scalar(loss, bounds=(-4.0, 4.0), method="bounded")
+    return float(np.exp(res.x))
+
+
+def _weigh_titles(texts: list[str], weight: int) -> list[str]:
+    """Each text with its first line (the headline) repeated ``weight`` more times before it."""
+    if not weight:
+        return texts
+    out = []
+    for text in texts:
+        end = text.find("\n")
+        out.append(text if end <= 0 else "\n".join([text[:end]] * weight) + "\n" + text)
+    return out
 
 
 def _tune_thresholds(probs: np.ndarray, Y: np.ndarray, min_topics: int, shrink: float = 20.0) -> np.ndarray:

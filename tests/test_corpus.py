@@ -122,3 +122,44 @@ def test_datasheet_counts_match_the_corpus(corpus, records, datasheet):
     styles = Counter(r["style"] for r in records)
     line = re.search(r"^- styles: (.*)$", datasheet, re.M).group(1)
     assert {k: int(v) for k, v in re.findall(r"(\w+) (\d+)", line)} == dict(styles)
+
+
+def _masked_words(text: str) -> list[str]:
+    """Words of ``text`` with capitalised words (names) and numbers masked."""
+    out = []
+    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9'\-.]*", text):
+        word = word.rstrip(".")
+        out.append("<num>" if any(ch.isdigit() for ch in word) else "<name>" if word[:1].isupper() else word.lower())
+    return out
+
+
+def _shingles(text: str, n: int = 8) -> set[str]:
+    """8-word shingles of the masked text holding at least five unmasked words (headline runs are all masks)."""
+    words = _masked_words(text)
+    grams = (words[i:i + n] for i in range(len(words) - n + 1))
+    return {" ".join(g) for g in grams if sum(not w.startswith("<") for w in g) >= 5}
+
+
+def test_no_two_articles_are_near_clones_with_names_swapped(corpus):
+    """At most three shared masked 8-word shingles (a shared run of ten words) between any two articles."""
+    owners: dict[str, list[int]] = {}
+    for i, text in enumerate(corpus.texts):
+        for shingle in _shingles(text):
+            owners.setdefault(shingle, []).append(i)
+    shared = Counter((a, b) for ids in owners.values() for k, a in enumerate(ids) for b in ids[k + 1:])
+    assert len(owners) > 50 * len(corpus.texts)  # the check really looked at the texts
+    worst = [(corpus.ids[a], corpus.ids[b], n) for (a, b), n in shared.most_common(5) if n > 3]
+    assert not worst, worst
+
+
+def test_the_guard_catches_a_story_retold_with_names_swapped(corpus):
+    text = corpus.texts[0]
+    swapped = text.replace("Japan", "Norland").replace("Korea", "Kestria").replace("14", "9")
+    assert len(_shingles(text) & _shingles(swapped)) > 3
+
+
+def test_every_article_names_its_story(records, corpus):
+    assert all(isinstance(r.get("story"), str) and r["story"] for r in records)
+    assert corpus.groups == [r["story"] for r in records]
+    sizes = Counter(corpus.groups)
+    assert max(sizes.values()) <= 3  # a story is one event, not a template

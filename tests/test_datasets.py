@@ -364,3 +364,24 @@ def test_load_corpus_refuses_unknown_or_missing(tmp_path):
     other.write_bytes(b"PK\x03\x04")
     with pytest.raises(DataFormatError, match="unknown corpus format"):
         load_corpus(other)
+
+
+def test_reuters_r8_and_r52_have_the_standard_sizes(reuters_root):
+    from newsml.datasets import load_reuters_single
+
+    for subset, n_train, n_test, n_topics in (("r8", 5485, 2189, 8), ("r52", 6532, 2568, 52)):
+        corpus = load_reuters_single(reuters_root, subset)
+        assert (len(corpus.texts), len(corpus.test_texts)) == (n_train, n_test), subset
+        assert all(len(labels) == 1 for labels in corpus.labels + corpus.test_labels)
+        assert len({labels[0] for labels in corpus.labels}) == n_topics
+        assert {labels[0] for labels in corpus.test_labels} <= {labels[0] for labels in corpus.labels}
+    assert {labels[0] for labels in load_reuters_single(reuters_root, "r8").labels} == {
+        "acq", "crude", "earn", "grain", "interest", "money-fx", "ship", "trade"
+    }
+
+
+def test_reuters_single_refuses_an_unknown_subset(reuters_root):
+    from newsml.datasets import load_reuters_single
+
+    with pytest.raises(ValueError, match="subset"):
+        load_reuters_single(reuters_root, "r10")

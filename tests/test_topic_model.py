@@ -143,7 +143,7 @@ def test_get_params_and_clone():
     params = model.get_params()
     assert set(params) == {
         "C", "class_weight", "ngram_range", "min_df", "max_features", "cv",
-        "min_topics", "threshold", "random_state",
+        "min_topics", "threshold", "random_state", "title_weight", "single_label",
     }
     twin = clone(model)
     assert twin is not model
@@ -238,6 +238,7 @@ def test_no_label_at_all_is_a_value_error(tiny):
         {"class_weight": "weighted"},
         {"cv": 1},
         {"cv": 2.5},
+        {"cv": "five"},
         {"min_topics": 2},
         {"min_topics": "always"},
         {"threshold": 1.5},
@@ -246,6 +247,9 @@ def test_no_label_at_all_is_a_value_error(tiny):
         {"ngram_range": (2, 1)},
         {"min_df": 0},
         {"max_features": 0},
+        {"title_weight": -1},
+        {"title_weight": 1.5},
+        {"title_weight": "twice"},
     ],
 )
 def test_invalid_parameters_raise_value_error_at_fit(tiny, params):
@@ -370,3 +374,54 @@ def test_predictions_on_held_out_articles(embedded_split, embedded_model):
     # articles without a topic mostly get none
     untagged = [p for p, t in zip(predicted, test_labels, strict=True) if not t]
     assert untagged and sum(not p for p in untagged) >= len(untagged) / 2
+
+
+def test_title_weight_counts_the_headline_more(tiny):
+    texts, labels = tiny
+    article = "Gas and power prices climbed\n\nTariffs on steel exports rose again as trade talks stalled."
+    plain = TopicClassifier(title_weight=0).fit(texts, labels)
+    weighted = TopicClassifier(title_weight=3).fit(texts, labels)
+    assert plain.title_weight_ == 0 and weighted.title_weight_ == 3
+    j = list(plain.classes_).index("energy")
+    assert weighted.predict_proba([article])[0, j] > plain.predict_proba([article])[0, j]
+    one_line = "Gas and power prices climbed as trade talks stalled."  # no headline: nothing to weigh
+    X = weighted.vectorizer_.transform([one_line])
+    np.testing.assert_allclose(weighted.decision_function([one_line]), X @ weighted.coef_.T + weighted.intercept_)
+
+
+def test_title_weight_auto_depends_on_the_mode(tiny):
+    texts, labels = tiny
+    assert TopicClassifier().fit(texts, labels).title_weight_ == 0
+    single = [(t, labs) for t, labs in zip(texts, labels, strict=True) if len(labs) == 1]
+    model = TopicClassifier().fit([t for t, _ in single], [labs for _, labs in single])
+    assert model.single_label_ and model.title_weight_ == 2
+
+
+def test_batch_vectorizing_matches_the_fitted_vectorizer(embedded_split, embedded_model):
+    _, _, test_texts, _ = embedded_split
+    texts = test_texts + ["", "zzz qqq", "Tariffs\n\nTariffs tariffs tariffs on steel."]
+    fast = embedded_model._vectorize(texts)
+    slow = embedded_model.vectorizer_.transform(texts)
+    assert fast.shape == slow.shape and fast.nnz == slow.nnz
+    np.testing.assert_allclose(fast.toarray(), slow.toarray(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_parameters_default_constructible",
+        "check_no_attributes_set_in_init",
+        "check_get_params_invariance",
+        "check_set_params",
+        "check_estimator_repr",
+        "check_estimator_cloneable",
+        "check_do_not_raise_errors_in_init_or_set_params",
+        "check_valid_tag_types",
+        "check_mixin_order",
+    ],
+)
+def test_scikit_learn_checks_that_do_not_need_numeric_input(check):
+    """The scikit-learn estimator checks that apply to an estimator taking texts (the others feed arrays)."""
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)("TopicClassifier", TopicClassifier())

@@ -17,7 +17,7 @@ CORPUS_FILE = "articles.jsonl"
 
 def load_default_corpus() -> Corpus:
     """The embedded corpus as a :class:`~newsml.datasets.Corpus` (no test split)."""
-    texts, labels, ids = [], [], []
+    texts, labels, ids, stories = [], [], [], []
     source = resources.files(__name__).joinpath(CORPUS_FILE)
     for line_no, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -29,4 +29,5 @@ def load_default_corpus() -> Corpus:
         ids.append(record["id"])
         texts.append(record["text"])
         labels.append(list(record["labels"]))
-    return Corpus(name="newsml-default", texts=texts, labels=labels, ids=ids)
+        stories.append(record.get("story", record["id"]))
+    return Corpus(name="newsml-default", texts=texts, labels=labels, ids=ids, groups=stories)

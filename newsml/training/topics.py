@@ -72,10 +72,14 @@ def score(topics: list[str], truth: list[list[str]], predicted: list[tuple[str, 
 
 
 def cross_validate(model: TopicClassifier, corpus: Corpus, folds: int = 5) -> Scores:
-    """Out-of-fold predictions of a fresh clone of ``model`` on each fold."""
+    """Out-of-fold predictions of a fresh clone of ``model`` on each fold.
+
+    When the corpus names a story per text (``corpus.groups``), all texts of a
+    story fall in the same fold, so no story is both trained on and scored.
+    """
     mlb = MultiLabelBinarizer()
     Y = mlb.fit_transform(corpus.labels)
-    fold_of = _multilabel_folds(Y, folds, seed=0)
+    fold_of = story_folds(Y, corpus.groups, folds) if corpus.groups else _multilabel_folds(Y, folds, seed=0)
     predicted: list[tuple[str, ...]] = [()] * len(corpus.texts)
     for k in range(folds):
         train_idx = np.flatnonzero(fold_of != k)
@@ -85,6 +89,18 @@ def cross_validate(model: TopicClassifier, corpus: Corpus, folds: int = 5) -> Sc
         for i, labels in zip(test_idx, fitted.predict([corpus.texts[i] for i in test_idx]), strict=True):
             predicted[i] = labels
     return score(list(mlb.classes_), corpus.labels, predicted)
+
+
+def story_folds(Y: np.ndarray, groups: list[str], folds: int) -> np.ndarray:
+    """Fold index per row such that rows of one group share a fold, topics spread as evenly as possible."""
+    if len(groups) != len(Y):
+        raise ValueError(f"groups and labels differ in length: {len(groups)} != {len(Y)}")
+    names = sorted(set(groups))
+    index = {g: i for i, g in enumerate(names)}
+    rows_group = np.array([index[g] for g in groups])
+    Yg = np.zeros((len(names), Y.shape[1]), dtype=Y.dtype)
+    np.maximum.at(Yg, rows_group, Y)
+    return _multilabel_folds(Yg, folds, seed=0)[rows_group]
 
 
 @dataclass
@@ -124,6 +140,7 @@ def train(
         "training_data_sha256": data_sha256(corpus.texts, corpus.labels),
         "training_seconds": round(seconds, 2),
         "topic_definitions": {t: TOPICS[t] for t in fitted.classes_ if t in TOPICS},
+        "cross_validation_grouped_by": "story" if corpus.groups else None,
         "metrics": {
             f"cross_validation_{cv_folds}_fold": cv.as_dict() if cv else None,
             "held_out_test": test.as_dict() if test else None,
@@ -170,7 +187,8 @@ def run(args: argparse.Namespace) -> int:
     total = time.perf_counter() - start
     print(f"corpus: {corpus.name} ({len(corpus.texts)} training texts)")
     if result.cv:
-        print(f"\n{args.cv_folds}-fold cross-validation on the training texts:\n{result.cv.table()}")
+        grouped = f", grouped by story ({len(set(corpus.groups))} stories)" if corpus.groups else ""
+        print(f"\n{args.cv_folds}-fold cross-validation on the training texts{grouped}:\n{result.cv.table()}")
     if result.test:
         print(f"\nheld-out test split ({len(corpus.test_texts)} texts):\n{result.test.table()}")
     cv_part = f"{args.cv_folds}-fold cross-validation and " if result.cv else ""
