@@ -58,7 +58,8 @@ class Scores:
     unknown_fields: list[str] = field(default_factory=list)
 
 
-def _require_extra() -> None:
+def require_report_extra() -> None:
+    """Raise :class:`MissingExtraError` naming ``newsml[report]`` when jinja2 or matplotlib is missing."""
     try:
         import jinja2  # noqa: F401
         import matplotlib  # noqa: F401
@@ -314,7 +315,7 @@ def _json_for_script(obj: Any) -> str:
 
 def render_template(name: str, **context: Any) -> str:
     """Render the packaged template ``name`` (needs ``newsml[report]``)."""
-    _require_extra()
+    require_report_extra()
     import jinja2
 
     env = jinja2.Environment(
@@ -328,7 +329,7 @@ def render_template(name: str, **context: Any) -> str:
 
 def render_report(context: dict[str, Any]) -> str:
     """The HTML page of :func:`build_context`'s figures."""
-    _require_extra()
+    require_report_extra()
     charts = _charts(context)
     from newsml import __version__
 
@@ -337,7 +338,7 @@ def render_report(context: dict[str, Any]) -> str:
 
 def write_report(scores_path: str | Path, out: str | Path, fmt: str | None = None) -> dict[str, Any]:
     """Read ``scores_path``, write the HTML report to ``out``; return the context (for a summary line)."""
-    _require_extra()
+    require_report_extra()
     scores = read_scores(scores_path, fmt)
     if scores.bad_lines:
         logger.warning("%s: %d lines are not records and were skipped", scores_path, len(scores.bad_lines))
@@ -345,3 +346,118 @@ def write_report(scores_path: str | Path, out: str | Path, fmt: str | None = Non
     html = render_report(context)
     Path(out).write_text(html, encoding="utf-8")
     return context
+
+
+# ------------------------------------------------------------------ model report
+def build_model_context(result: Any, corpus: Any, *, top_terms: int = 12, top_confusions: int = 15) -> dict[str, Any]:
+    """Figures of a trained topic model (a :class:`newsml.training.TrainResult` and its corpus), no HTML.
+
+    Scores, reliability and confusions come from the cross-validation's
+    out-of-fold predictions (held out), when cross-validation was run.
+    """
+    import numpy as np
+
+    model = result.model
+    classes = [str(c) for c in model.classes_]
+    names = model.vectorizer_.get_feature_names_out()
+    terms = {}
+    for j, topic in enumerate(classes):
+        best = np.argsort(-model.coef_[j], kind="stable")[:top_terms]
+        terms[topic] = [(str(names[i]), round(float(model.coef_[j, i]), 3)) for i in best if model.coef_[j, i] > 0]
+    cv = result.cv
+    context: dict[str, Any] = {
+        "corpus": corpus.name,
+        "n_train": len(corpus.texts),
+        "n_test": len(corpus.test_texts),
+        "model_path": str(result.model_path),
+        "topics": classes,
+        "thresholds": [(t, round(float(x), 3)) for t, x in zip(classes, model.thresholds_, strict=True)],
+        "terms": terms,
+        "cv": None,
+        "test": None,
+        "confusions": [],
+        "reliability": None,
+    }
+    for key, scores in (("cv", cv), ("test", result.test)):
+        if scores is not None:
+            context[key] = {
+                "rows": [
+                    (t, float(p), float(r), float(f), int(n))
+                    for t, p, r, f, n in zip(
+                        scores.topics, scores.precision, scores.recall, scores.f1, scores.support, strict=True
+                    )
+                ],
+                "micro": scores.micro,
+                "macro": scores.macro,
+            }
+    if cv is not None and cv.probabilities is not None and cv.truth is not None:
+        probs, truth = cv.probabilities, cv.truth
+        known = ~np.isnan(probs)
+        p, y = probs[known], truth[known]
+        edges = np.linspace(0, 1, 11)
+        which = np.clip(np.digitize(p, edges) - 1, 0, 9)
+        bins = []
+        for b in range(10):
+            inside = which == b
+            if inside.any():
+                bins.append((float(p[inside].mean()), float(y[inside].mean()), int(inside.sum())))
+        ece = sum(n * abs(mp - fy) for mp, fy, n in bins) / max(1, len(p))
+        context["reliability"] = {"bins": bins, "ece": ece, "n": int(len(p))}
+        pairs: Counter[tuple[str, str]] = Counter()
+        for labels, predicted in zip(corpus.labels, cv.predicted or [], strict=False):
+            wrong = set(predicted) - set(labels)
+            for a in set(labels):
+                for b in wrong:
+                    pairs[(a, b)] += 1
+        context["confusions"] = pairs.most_common(top_confusions)
+    return context
+
+
+def _model_charts(context: dict[str, Any]) -> dict[str, str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9})
+    charts = {}
+    if context["cv"]:
+        rows = context["cv"]["rows"]
+        names = [r[0] for r in rows]
+        y = np.arange(len(names))
+        fig, ax = plt.subplots(figsize=(6.5, 0.5 * len(names) + 1))
+        for k, (label, colour) in enumerate((("precision", "#3b6ea8"), ("recall", "#e0a800"), ("F1", "#5a8f5a"))):
+            ax.barh(y + (k - 1) * 0.27, [r[1 + k] for r in rows], height=0.27, label=label, color=colour)
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.legend(loc="lower right", fontsize=7)
+        ax.set_title("Per-topic scores (cross-validation, held-out folds)")
+        charts["scores"] = _svg(fig)
+    if context["reliability"]:
+        bins = context["reliability"]["bins"]
+        fig, ax = plt.subplots(figsize=(4.2, 4))
+        ax.plot([0, 1], [0, 1], linestyle="--", color="#999", label="perfect calibration")
+        ax.plot([b[0] for b in bins], [b[1] for b in bins], marker="o", color="#3b6ea8", label="model")
+        ax.set_xlabel("predicted probability (bin mean)")
+        ax.set_ylabel("fraction truly of the topic")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.legend(loc="upper left", fontsize=7)
+        ax.set_title("Reliability of the calibrated probabilities")
+        charts["reliability"] = _svg(fig)
+    return charts
+
+
+def render_model_report(context: dict[str, Any]) -> str:
+    """The HTML page of :func:`build_model_context`'s figures."""
+    require_report_extra()
+    from newsml import __version__
+
+    return render_template("model_report.html.j2", m=context, charts=_model_charts(context), version=__version__)
+
+
+def write_model_report(result: Any, corpus: Any, out: str | Path) -> None:
+    """Write the HTML report of a trained model to ``out``."""
+    Path(out).write_text(render_model_report(build_model_context(result, corpus)), encoding="utf-8")

@@ -222,3 +222,33 @@ def test_bbc_report_opens_without_console_error(tmp_path: Path, bbc_root: Path, 
     _open(browser, out)
     assert console_errors(browser) == []
     assert browser.find_element("id", "total-scored").text == "2225"
+
+
+# ------------------------------------------------------------------ model report
+def test_model_report_in_chromium(tmp_path: Path, browser) -> None:
+    from newsml.training import main as train_main
+
+    out = tmp_path / "model.html"
+    status = train_main(["--quiet", "--out-dir", str(tmp_path / "m"), "--cv-folds", "3", "--report", str(out)])
+    assert status == 0
+    console_errors(browser)
+    browser.get(file_url(out))
+    assert console_errors(browser) == []
+    for key in ("scores", "reliability"):
+        svg = browser.find_element("css selector", f"#chart-{key} svg")
+        assert svg.size["width"] > 100 and svg.size["height"] > 50
+    card = json.loads((tmp_path / "m" / "topics.json").read_text())
+    topics = sorted(card["metrics"]["cross_validation_3_fold"]["per_topic"])
+    rows = browser.find_elements("css selector", "#terms tr")[1:]
+    assert sorted(r.find_element("css selector", "td").text for r in rows) == topics
+    ece = float(browser.find_element("id", "ece").text)
+    assert 0 <= ece <= 1
+
+
+def test_model_report_without_cross_validation_says_so(tmp_path: Path) -> None:
+    from newsml.training import main as train_main
+
+    out = tmp_path / "model.html"
+    assert train_main(["--quiet", "--out-dir", str(tmp_path / "m"), "--cv-folds", "0", "--report", str(out)]) == 0
+    html = out.read_text()
+    assert 'id="no-cv"' in html and 'id="thresholds"' in html
