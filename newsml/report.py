@@ -432,7 +432,7 @@ def _model_charts(context: dict[str, Any]) -> dict[str, str]:
         ax.set_yticks(y, names)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
-        ax.legend(loc="lower right", fontsize=7)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize=7)
         ax.set_title("Per-topic scores (cross-validation, held-out folds)")
         charts["scores"] = _svg(fig)
     if context["reliability"]:
