@@ -81,6 +81,15 @@ def test_truncated_last_line_is_reported_not_raised(tmp_path: Path) -> None:
     assert [n for n, _ in scores.bad_lines] == [20]
 
 
+def test_truncated_csv_line_is_reported_not_raised(tmp_path: Path) -> None:
+    path = _write(tmp_path / "s.csv", _records(20), "csv")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 40])
+    scores = read_scores(path)
+    assert len(scores.records) == 19
+    assert [n for n, _ in scores.bad_lines] == [21]  # line 1 is the header
+
+
 def test_unknown_fields_are_listed(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
     obj = json.loads(format_record(_records(1)[0], "jsonl"))
@@ -152,6 +161,8 @@ def browser():
 def _open(driver, path: Path) -> None:
     driver.get(file_url(path))
     driver.find_element("css selector", "#articles tbody tr")  # drawn by the inline script
+    # self-contained: the page loaded no other resource (file, network or data)
+    assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
 
 
 def test_report_in_chromium_filters_by_topic(tmp_path: Path, browser) -> None:
