@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import logging
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +75,11 @@ def _topics_from_json(value: Any) -> list[tuple[str, float]]:
     for item in value or []:
         if isinstance(item, dict) and isinstance(item.get("topic"), str):
             try:
-                out.append((item["topic"], float(item.get("probability", 0.0))))
+                probability = float(item.get("probability", 0.0))
             except (TypeError, ValueError):
                 continue
+            if math.isfinite(probability):  # Infinity/NaN would break the page's JSON
+                out.append((item["topic"], probability))
     return out
 
 
@@ -86,9 +89,11 @@ def _topics_from_csv(cell: str) -> list[tuple[str, float]]:
         name, sep, prob = part.rpartition("=")
         if sep and name:
             try:
-                out.append((name, float(prob)))
+                probability = float(prob)
             except ValueError:
                 continue
+            if math.isfinite(probability):
+                out.append((name, probability))
     return out
 
 
@@ -309,7 +314,7 @@ def _charts(context: dict[str, Any]) -> dict[str, str]:
 
 def _json_for_script(obj: Any) -> str:
     """JSON that is safe inside a ``<script>`` element."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
 
 

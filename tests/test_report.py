@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsml.cli import main
 from newsml.records import Record, format_record
@@ -263,3 +265,36 @@ def test_model_report_without_cross_validation_says_so(tmp_path: Path) -> None:
     assert train_main(["--quiet", "--out-dir", str(tmp_path / "m"), "--cv-folds", "0", "--report", str(out)]) == 0
     html = out.read_text()
     assert 'id="no-cv"' in html and 'id="thresholds"' in html
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".txt"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400) | st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_any_bytes_give_scores_or_a_clear_error(tmp_path: Path, suffix: str, data: bytes) -> None:
+    path = tmp_path / f"s{suffix}"
+    path.write_bytes(data)
+    try:
+        scores = read_scores(path)
+    except ReportInputError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert scores.records
+        build_context(scores)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(st.sampled_from(["title", "summary", "topics", "error", "odd"]), _json))
+def test_records_with_odd_field_values_are_read(tmp_path: Path, fields: dict) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps({"path": "a.txt", "sha256": None, **fields}) + "\n")
+    context = build_context(read_scores(path))
+    assert context["total"] == 1
+    assert context["scored"] + context["failed"] == 1
+    json.dumps(context["rows"], allow_nan=False)  # the page's JSON must stay valid (no Infinity/NaN)
