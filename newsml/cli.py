@@ -253,6 +253,17 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", "-q", action="store_true", help="no progress and no per-file warnings on stderr")
     score.set_defaults(func=_cmd_score, parser=score)
 
+    report = commands.add_parser(
+        "report",
+        help="HTML report of a `newsml score` output (needs newsml[report])",
+        description="Write one self-contained, offline HTML page about a `newsml score` output (JSONL or CSV): "
+        "totals, failed files, topic charts and a searchable table of the articles.",
+    )
+    report.add_argument("scores", metavar="SCORES", help="output of `newsml score` (.jsonl or .csv)")
+    report.add_argument("--out", metavar="FILE", required=True, help="HTML file to write")
+    report.add_argument("--format", choices=("jsonl", "csv"), help="format of SCORES (default: by extension/content)")
+    report.set_defaults(func=_cmd_report, parser=report)
+
     # `newsml train ...` is parsed by the training code's own parser (see main), so
     # that building this parser does not import it; this entry lists it in --help.
     commands.add_parser("train", help="train the topic model (as train.py); see `newsml train --help`")
@@ -371,6 +382,23 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from newsml.training import run
 
     return run(args)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from newsml.report import ReportInputError, write_report
+
+    try:
+        context = write_report(args.scores, args.out, args.format)
+    except ReportInputError as exc:
+        print(f"newsml report: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE if not Path(args.scores).is_file() else EXIT_ERROR
+    print(
+        f"{args.out}: {context['total']} records ({context['scored']} scored, {context['failed']} failed"
+        + (f", {len(context['bad_lines'])} unreadable lines skipped" if context["bad_lines"] else "")
+        + ")",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _cmd_score(args: argparse.Namespace) -> int:

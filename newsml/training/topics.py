@@ -20,7 +20,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from newsml.corpus import load_default_corpus
 from newsml.datasets import Corpus, load_corpus
 from newsml.model_io import DEFAULT_MODEL_NAME, data_sha256, default_model_dir, save_model
-from newsml.topic_model import TopicClassifier, _multilabel_folds
+from newsml.topic_model import TopicClassifier, _apply_thresholds, _multilabel_folds
 from newsml.topics import TOPICS
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,11 @@ class Scores:
     support: np.ndarray
     micro: tuple[float, float, float]
     macro: tuple[float, float, float]
+    #: Out-of-fold calibrated probabilities (texts x topics) and truth (0/1), when cross-validated.
+    probabilities: np.ndarray | None = None
+    truth: np.ndarray | None = None
+    #: Out-of-fold predicted topics of each text, when cross-validated.
+    predicted: list[tuple[str, ...]] | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -81,14 +86,20 @@ def cross_validate(model: TopicClassifier, corpus: Corpus, folds: int = 5) -> Sc
     Y = mlb.fit_transform(corpus.labels)
     fold_of = story_folds(Y, corpus.groups, folds) if corpus.groups else _multilabel_folds(Y, folds, seed=0)
     predicted: list[tuple[str, ...]] = [()] * len(corpus.texts)
+    column = {c: j for j, c in enumerate(mlb.classes_)}
+    probabilities = np.full(Y.shape, np.nan)
     for k in range(folds):
         train_idx = np.flatnonzero(fold_of != k)
         test_idx = np.flatnonzero(fold_of == k)
         logger.info("cross-validation fold %d/%d (%d texts)", k + 1, folds, len(test_idx))
         fitted = clone(model).fit([corpus.texts[i] for i in train_idx], [corpus.labels[i] for i in train_idx])
-        for i, labels in zip(test_idx, fitted.predict([corpus.texts[i] for i in test_idx]), strict=True):
-            predicted[i] = labels
-    return score(list(mlb.classes_), corpus.labels, predicted)
+        probs = fitted.predict_proba([corpus.texts[i] for i in test_idx])
+        probabilities[np.ix_(test_idx, [column[c] for c in fitted.classes_])] = probs
+        for i, mask in zip(test_idx, _apply_thresholds(probs, fitted.thresholds_, fitted.min_topics_), strict=True):
+            predicted[i] = tuple(str(c) for c in fitted.classes_[mask])
+    scores = score(list(mlb.classes_), corpus.labels, predicted)
+    scores.probabilities, scores.truth, scores.predicted = probabilities, Y, predicted
+    return scores
 
 
 def story_folds(Y: np.ndarray, groups: list[str], folds: int) -> np.ndarray:
@@ -172,6 +183,12 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--name", default=None, help="model file name without extension (default: topics)")
     parser.add_argument("--cv-folds", type=int, default=5, help="folds of the reported cross-validation; 0 skips it")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write an offline HTML report of the model (cross-validated scores, reliability, "
+        "thresholds, confusions, top terms); needs newsml[report]",
+    )
     return parser
 
 
@@ -179,6 +196,15 @@ def run(args: argparse.Namespace) -> int:
     """Run training from parsed arguments; print the report on stdout."""
     if not args.quiet:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if getattr(args, "report", None):
+        from newsml.htmltext import MissingExtraError
+        from newsml.report import require_report_extra
+
+        try:
+            require_report_extra()
+        except MissingExtraError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
     corpus = load_corpus(args.data, args.text_field, args.labels_field) if args.data else load_default_corpus()
     name = args.name or (DEFAULT_MODEL_NAME if not args.data else _safe_name(corpus.name))
     logger.info("corpus %s: %d training texts, %d test texts", corpus.name, len(corpus.texts), len(corpus.test_texts))
@@ -196,6 +222,11 @@ def run(args: argparse.Namespace) -> int:
         f"\n{cv_part}final fit in {total:.1f} s (final fit alone {result.seconds:.1f} s)"
         f"\nmodel: {result.model_path}\ncard:  {result.card_path}"
     )
+    if getattr(args, "report", None):
+        from newsml.report import write_model_report
+
+        write_model_report(result, corpus, args.report)
+        print(f"report: {args.report}")
     return 0
 
 
