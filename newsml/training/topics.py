@@ -155,11 +155,22 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--name", default=None, help="model file name without extension (default: topics)")
     parser.add_argument("--cv-folds", type=int, default=5, help="folds of the reported cross-validation; 0 skips it")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--summaries",
+        metavar="PAIRS",
+        help="train a sentence ranker instead, on (article, summary) pairs: a .jsonl file with fields "
+        "'text' and 'summary' (a string or a list of sentences), or a folder holding 'News Articles/' and "
+        "'Summaries/' (the BBC News Summary layout); writes ranker.skops to the model folder",
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Run training from parsed arguments; print the report on stdout."""
+    if getattr(args, "summaries", None):
+        from newsml.training.ranker import run_summaries
+
+        return run_summaries(args)
     if not args.quiet:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     corpus = load_corpus(args.data, args.text_field, args.labels_field) if args.data else load_default_corpus()
