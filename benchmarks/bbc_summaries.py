@@ -118,8 +118,13 @@ class MethodResult:
 
 # ----------------------------------------------------------------- summarizers
 def newsml_summary(text: str, k: int) -> list[str]:
-    """newsml's own summarizer on the raw text."""
+    """newsml's own summarizer (the shipped learned ranker) on the raw text."""
     return newsml.summarize(text, k).split("\n")
+
+
+def newsml_centrality_summary(text: str, k: int) -> list[str]:
+    """newsml's unsupervised centrality ranker on the raw text."""
+    return newsml.summarize(text, k, ranker="centrality").split("\n")
 
 
 def lead_summary(text: str, k: int) -> list[str]:
@@ -199,6 +204,7 @@ def all_methods() -> dict[str, Summarizer]:
     """Every method of the main table, by display name."""
     return {
         "newsml": newsml_summary,
+        "newsml (centrality)": newsml_centrality_summary,
         "Lead-k": lead_summary,
         "TF-IDF centroid": centroid_summary,
         "sumy LexRank": make_sumy_summarizer(LexRankSummarizer),
@@ -214,6 +220,7 @@ def fixed_k_methods() -> dict[str, Summarizer]:
     """Methods compared at the fixed k = 3."""
     return {
         "newsml": newsml_summary,
+        "newsml (centrality)": newsml_centrality_summary,
         f"Lead-{FIXED_K}": lead_summary,
         "TF-IDF centroid": centroid_summary,
     }

@@ -31,6 +31,8 @@ _EXPORTS = {
     "Sentence": "newsml.preprocess",
     "parse_article": "newsml.preprocess",
     "RankedSentence": "newsml.summarizer",
+    "SentenceRanker": "newsml.ranking.learned",
+    "load_ranker": "newsml.ranking.learned",
     "rank_sentences": "newsml.summarizer",
     "summarize": "newsml.summarizer",
     "TOPIC_IDS": "newsml.topics",
@@ -51,12 +53,14 @@ __all__ = [
     "NotTextError",
     "RankedSentence",
     "Sentence",
+    "SentenceRanker",
     "TOPICS",
     "TOPIC_IDS",
     "TopicClassifier",
     "__version__",
     "classify",
     "load_model",
+    "load_ranker",
     "parse_article",
     "rank_sentences",
     "save_model",
@@ -76,6 +80,7 @@ if TYPE_CHECKING:
     )
     from newsml.model_io import classify, load_model, save_model
     from newsml.preprocess import Analyzer, CleanOptions, Document, Sentence, parse_article
+    from newsml.ranking.learned import SentenceRanker, load_ranker
     from newsml.summarizer import RankedSentence, rank_sentences, summarize
     from newsml.topic_model import TopicClassifier
     from newsml.topics import TOPIC_IDS, TOPICS

@@ -83,6 +83,8 @@ class BatchOptions:
     max_bytes: int | None = DEFAULT_MAX_BYTES
     length: SummaryLength = SummaryLength()
     model: str | os.PathLike[str] | None = None
+    #: A sentence ranker file (``newsml train --summaries`` writes one); ``None`` for the shipped ranker.
+    ranker: str | os.PathLike[str] | None = None
     chunk_files: int = DEFAULT_CHUNK_FILES
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
 
@@ -151,7 +153,10 @@ def score_folder(
     model = None if in_workers else _load_model(model_file)
     if in_workers:
         check_model_file(model_file)
-    settings = ScoreSettings(str(model_file), options.length, options.max_bytes, options.fmt)
+    ranker_file = options.ranker
+    if ranker_file not in (None, "centrality"):  # workers may run in another folder
+        ranker_file = os.fspath(Path(ranker_file).absolute())
+    settings = ScoreSettings(str(model_file), options.length, options.max_bytes, options.fmt, ranker_file)
     stats = BatchStats()
 
     def listing_error(rel: str, exc: OSError) -> None:
@@ -169,7 +174,7 @@ def score_folder(
             model,
             jobs=options.jobs,
             scheduler=options.dask_scheduler,
-            warm_up=functools.partial(warm_up, str(model_file)),
+            warm_up=functools.partial(warm_up, str(model_file), ranker_file),
         )
         try:
             files = iter_article_files(

@@ -159,6 +159,15 @@ def _add_max_bytes(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def _add_ranker_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ranker",
+        metavar="PATH",
+        help="sentence ranker: a ranker file or folder (as `newsml train --summaries` writes), or 'centrality' "
+        "for the unsupervised ranker (default: the learned ranker shipped with newsml)",
+    )
+
+
 def _add_model_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model",
@@ -191,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         "file", nargs="?", default="-", metavar="FILE", help="article file, or - for stdin (default)"
     )
     _add_length_options(summarize)
+    _add_ranker_option(summarize)
     summarize.add_argument("--json", action="store_true", help="print a JSON object with title, summary and counts")
     summarize.add_argument("--html", action="store_true", help="read the input as HTML (default: by file extension)")
     _add_max_bytes(summarize, "refuse a larger input")
@@ -242,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--resume", action="store_true", help="continue an interrupted run into --out")
     _add_max_bytes(score, "files larger than this get an error record")
     _add_length_options(score)
+    _add_ranker_option(score)
     _add_model_option(score)
     score.add_argument(
         "--chunk-size",
@@ -334,12 +345,13 @@ def _length(args: argparse.Namespace) -> SummaryLength:
 
 
 def _cmd_summarize(args: argparse.Namespace) -> int:
-    from newsml.pipeline import summarize_article
+    from newsml.pipeline import load_worker_ranker, summarize_article
 
+    ranker = load_worker_ranker(args.ranker)  # a missing or damaged ranker is not the article's fault
     try:
         data, source = _read_input(args.file, args.max_bytes)
         record, _ = summarize_article(
-            data, source, html=args.html or is_html_name(source), length=_length(args)
+            data, source, html=args.html or is_html_name(source), length=_length(args), ranker=ranker
         )
     except (ArticleError, MissingExtraError, OSError) as exc:
         print(f"newsml summarize: {args.file}: {error_text(exc)}", file=sys.stderr)
@@ -417,6 +429,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
             max_bytes=args.max_bytes,
             length=_length(args),
             model=args.model,
+            ranker=args.ranker,
             chunk_files=args.chunk_size,
         )
     except BatchOptionError as exc:

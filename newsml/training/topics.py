@@ -189,11 +189,22 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         help="also write an offline HTML report of the model (cross-validated scores, reliability, "
         "thresholds, confusions, top terms); needs newsml[report]",
     )
+    parser.add_argument(
+        "--summaries",
+        metavar="PAIRS",
+        help="train a sentence ranker instead, on (article, summary) pairs: a .jsonl file with fields "
+        "'text' and 'summary' (a string or a list of sentences), or a folder holding 'News Articles/' and "
+        "'Summaries/' (the BBC News Summary layout); writes ranker.skops to the model folder",
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Run training from parsed arguments; print the report on stdout."""
+    if getattr(args, "summaries", None):
+        from newsml.training.ranker import run_summaries
+
+        return run_summaries(args)
     if not args.quiet:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if getattr(args, "report", None):

@@ -1,0 +1,135 @@
+"""Per-sentence features of an article, computed together as one matrix.
+
+Every feature is cheap: one term-count matrix per article (stop words
+removed, no stemming), its cosine-similarity graph, and a few regular
+expressions. The budget (``k`` sentences of ``n``) is a feature, so that one
+model serves a 3-sentence summary and a 40% one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsml.preprocess import Document, terms
+
+#: Column names of :func:`sentence_features`, in order.
+FEATURE_NAMES: tuple[str, ...] = (
+    "position_inverse", "position_relative", "position_log", "is_first", "is_second", "is_third",
+    "paragraph_relative", "in_first_paragraph", "first_of_paragraph",
+    "words_log", "is_short", "is_long",
+    "pagerank", "cosine_to_rest", "tfidf_centroid", "title_similarity",
+    "has_quote", "starts_with_quote", "attribution", "digit_share", "capitalised_share", "novelty",
+    "budget_k", "budget_share", "sentences_log", "cosine_to_rest_rank", "pagerank_rank",
+    "content_terms", "shared_terms", "shared_terms_rank",
+)  # fmt: skip
+
+_DAMPING = 0.85
+_QUOTE = re.compile(r"[\"\u201c\u201d]")
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|added|stated|announced)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_CAPITALISED = re.compile(r"(?<!^)\b[A-Z][a-z]+")
+
+
+@dataclass(frozen=True)
+class TermMatrix:
+    """Term counts of an article's sentences and their cosine-similarity graph."""
+
+    counts: np.ndarray  # sentences x terms
+    norms: np.ndarray
+    unit: np.ndarray  # rows scaled to unit length
+    similarity: np.ndarray  # cosine, zero diagonal
+    vocabulary: dict[str, int]
+
+
+def term_matrix(texts: list[str]) -> TermMatrix:
+    """Term counts (lower-case, stop words removed, not stemmed) of ``texts`` and their similarities."""
+    tokens = [terms(t, stem_words=False) for t in texts]
+    n = len(tokens)
+    vocabulary: dict[str, int] = {}
+    rows = np.repeat(np.arange(n), [len(t) for t in tokens])
+    cols = np.array([vocabulary.setdefault(t, len(vocabulary)) for ts in tokens for t in ts], dtype=np.intp)
+    width = max(len(vocabulary), 1)
+    counts = np.bincount(rows * width + cols, minlength=n * width).astype(float).reshape(n, width)
+    norms = np.linalg.norm(counts, axis=1)
+    unit = counts / np.where(norms > 0, norms, 1.0)[:, None]
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, 0.0)
+    return TermMatrix(counts, norms, unit, similarity, vocabulary)
+
+
+def pagerank(similarity: np.ndarray, damping: float = _DAMPING) -> np.ndarray:
+    """PageRank of a similarity graph, solved exactly rather than iterated."""
+    n = len(similarity)
+    out_weight = similarity.sum(axis=1, keepdims=True)
+    # Sentences with no similar sentence link to every sentence alike.
+    trans = np.where(out_weight > 0, similarity / np.where(out_weight > 0, out_weight, 1.0), 1.0 / n)
+    return np.linalg.solve(np.eye(n) - damping * trans.T, np.full(n, (1 - damping) / n))
+
+
+def cosine_to_rest(counts: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    """Cosine of each sentence to the rest of the article."""
+    rest = counts.sum(axis=0)[None, :] - counts
+    denom = norms * np.linalg.norm(rest, axis=1)
+    return np.divide((counts * rest).sum(axis=1), denom, out=np.zeros(len(counts)), where=denom > 0)
+
+
+def title_similarity(title: str | None, matrix: TermMatrix) -> np.ndarray:
+    """Cosine of each sentence to the title (zeros without a title)."""
+    n = len(matrix.counts)
+    if not title:
+        return np.zeros(n)
+    vec = np.zeros(matrix.unit.shape[1])
+    for t in terms(title, stem_words=False):
+        if t in matrix.vocabulary:
+            vec[matrix.vocabulary[t]] += 1.0
+    norm = float(np.linalg.norm(vec))
+    return matrix.unit @ vec / norm if norm > 0 else np.zeros(n)
+
+
+def _rank_share(values: np.ndarray) -> np.ndarray:
+    """Rank of each value, highest first, as a share of the count (0 = top)."""
+    n = len(values)
+    return np.argsort(np.argsort(-values, kind="stable"), kind="stable") / max(n - 1, 1)
+
+
+def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -> np.ndarray:
+    """Features of each sentence of ``doc`` for a summary of ``k`` sentences (columns: :data:`FEATURE_NAMES`)."""
+    sentences = doc.sentences
+    n = len(sentences)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    texts = [s.text for s in sentences]
+    m = matrix if matrix is not None else term_matrix(texts)
+    index = np.arange(n, dtype=float)
+    paragraphs = np.array([s.paragraph for s in sentences], dtype=float)
+    first_of_paragraph = np.ones(n)
+    first_of_paragraph[1:] = paragraphs[1:] != paragraphs[:-1]
+    words = np.array([len(t.split()) for t in texts], dtype=float)
+    rank_pr = pagerank(m.similarity) * n if n > 1 else np.ones(n)
+    loo = cosine_to_rest(m.counts, m.norms)
+    document_frequency = (m.counts > 0).sum(axis=0)
+    idf = np.log((n + 1) / (document_frequency + 1)) + 1.0
+    weighted = m.unit * idf
+    centroid = weighted.sum(axis=0)
+    denom = np.linalg.norm(weighted, axis=1) * np.linalg.norm(centroid)
+    tfidf_centroid = np.divide(weighted @ centroid, denom, out=np.zeros(n), where=denom > 0)
+    earlier = np.tril(m.similarity, -1)
+    novelty = 1.0 - np.concatenate([[0.0], earlier[1:].max(axis=1)]) if n > 1 else np.ones(n)
+    totals = m.counts.sum(axis=0)
+    shared = (m.counts * (totals - m.counts)).sum(axis=1) / max(float(totals.sum()), 1.0)
+    columns = [
+        1.0 / (index + 1), index / max(n - 1, 1), np.log1p(index), index == 0, index == 1, index == 2,
+        paragraphs / max(paragraphs[-1], 1.0), paragraphs == 0, first_of_paragraph,
+        np.log1p(words), words < 6, words > 40,
+        rank_pr, loo, tfidf_centroid, title_similarity(doc.title, m),
+        [bool(_QUOTE.search(t)) for t in texts], [t[:1] in "\"\u201c'" for t in texts],
+        [bool(_ATTRIBUTION.search(t)) for t in texts],
+        [len(_DIGIT.findall(t)) / max(len(t), 1) for t in texts],
+        np.array([len(_CAPITALISED.findall(t)) for t in texts]) / np.maximum(words, 1.0), novelty,
+        np.full(n, float(k)), np.full(n, k / n), np.full(n, np.log(n)), _rank_share(loo), _rank_share(rank_pr),
+        m.counts.sum(axis=1), shared, _rank_share(shared),
+    ]  # fmt: skip
+    return np.column_stack([np.asarray(c, dtype=float) for c in columns])

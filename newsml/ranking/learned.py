@@ -1,0 +1,175 @@
+"""The learned sentence ranker: gradient-boosted trees on sentence features.
+
+:class:`SentenceRanker` is fitted on (article, reference summary) pairs: each
+sentence is labelled by :func:`~newsml.ranking.labels.sentence_labels` and
+described by :func:`~newsml.ranking.features.sentence_features` for the
+reference's length, and a :class:`~sklearn.ensemble.HistGradientBoostingClassifier`
+learns how likely a sentence is to be used. Every article weighs the same in
+training, whatever its length. The default ranker is shipped in
+``newsml/models/ranker.skops`` (its card names the data, the cross-validated
+figures and the command that rebuilds it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.utils.validation import check_is_fitted
+
+from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact
+from newsml.preprocess import Document, parse_article
+from newsml.ranking.features import FEATURE_NAMES, TermMatrix, sentence_features
+from newsml.ranking.labels import sentence_labels
+
+#: Name of the shipped default ranker (``newsml/models/ranker.skops``) and of rankers users train.
+RANKER_NAME = "ranker"
+#: Types a ranker file may hold; nothing else is loaded.
+TRUSTED_TYPES = (
+    "newsml.ranking.learned.SentenceRanker",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn._loss.loss.HalfBinomialLoss",
+    "sklearn._loss.link.LogitLink",
+    "sklearn._loss.link.Interval",
+    "numpy.dtype",
+    "builtins.slice",
+)
+#: Sentences ranked by the model; later ones of very long texts follow in document order.
+MAX_RANKED = 500
+
+_WORD = re.compile(r"\w+")
+
+
+class SentenceRanker(BaseEstimator):
+    """Scores each sentence of an article by how likely a summary of ``k`` sentences uses it.
+
+    Parameters
+    ----------
+    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
+        those of the gradient-boosting classifier.
+    random_state : seed of the classifier.
+
+    Attributes
+    ----------
+    model_ : the fitted classifier.
+    feature_names_ : the sentence features, in column order.
+    n_articles_, n_sentences_ : training articles and sentences.
+    """
+
+    def __init__(
+        self,
+        max_iter: int = 200,
+        learning_rate: float = 0.05,
+        max_leaf_nodes: int = 31,
+        min_samples_leaf: int = 20,
+        l2_regularization: float = 0.0,
+        random_state: int | None = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.random_state = random_state
+
+    def fit(self, articles: Sequence[str | Document], summaries: Sequence[str | Sequence[str]]) -> SentenceRanker:
+        """Learn from articles and their reference summaries (a string or a list of sentences each)."""
+        if isinstance(articles, (str, Document)) or isinstance(summaries, str):
+            raise TypeError("articles and summaries must be sequences (one item per article)")
+        if len(articles) != len(summaries):
+            raise ValueError(f"{len(articles)} articles but {len(summaries)} summaries")
+        blocks, labels, weights = [], [], []
+        for article, summary in zip(articles, summaries, strict=True):
+            doc = as_document(article)
+            reference = _reference_sentences(summary)
+            if not doc.sentences or not reference:
+                continue
+            k = max(1, min(len(doc.sentences), len(reference)))
+            sentences = doc.sentences[:MAX_RANKED]
+            features = sentence_features(dataclasses.replace(doc, sentences=sentences), k)
+            blocks.append(features)
+            labels.append(sentence_labels([s.text for s in sentences], reference))
+            weights.append(np.full(len(sentences), 1.0 / len(sentences)))
+        if not blocks:
+            raise ValueError("no (article, summary) pair with a sentence on both sides to learn from")
+        y = np.concatenate(labels)
+        if y.min() == y.max():
+            raise ValueError("the summaries use every sentence or none: nothing to learn")
+        model = HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization,
+            random_state=self.random_state,
+            early_stopping=False,
+        )
+        weight = np.concatenate(weights)
+        self.model_ = model.fit(np.vstack(blocks), y, sample_weight=weight * len(weight) / len(blocks))
+        self.feature_names_ = list(FEATURE_NAMES)
+        self.n_articles_ = len(blocks)
+        self.n_sentences_ = len(y)
+        return self
+
+    def score_sentences(self, doc: Document, k: int, matrix: TermMatrix | None = None) -> np.ndarray:
+        """The probability that a ``k``-sentence summary uses each sentence of ``doc``.
+
+        ``matrix`` is the :func:`~newsml.ranking.features.term_matrix` of the
+        first :data:`MAX_RANKED` sentences, when the caller has it already.
+        """
+        check_is_fitted(self, "model_")
+        n = len(doc.sentences)
+        if n == 0:
+            return np.zeros(0)
+        ranked = doc if n <= MAX_RANKED else dataclasses.replace(doc, sentences=doc.sentences[:MAX_RANKED])
+        scores = self.model_.predict_proba(sentence_features(ranked, k, matrix))[:, 1]
+        if n > MAX_RANKED:  # the rest follow in document order, below every ranked sentence
+            scores = np.concatenate([scores, -np.arange(1, n - MAX_RANKED + 1, dtype=float)])
+        return scores
+
+
+def as_document(article: str | Document) -> Document:
+    """``article`` as a :class:`Document` (parsed when a string)."""
+    if isinstance(article, Document):
+        return article
+    if not isinstance(article, str):
+        raise TypeError(f"an article must be a str or Document, got {type(article).__name__}")
+    return parse_article(article)
+
+
+def _reference_sentences(summary: str | Sequence[str]) -> list[str]:
+    if isinstance(summary, str):
+        from newsml.preprocess import split_sentences
+
+        return [s for line in summary.splitlines() for s in split_sentences(line)]
+    return [s for s in summary if isinstance(s, str) and s.strip()]
+
+
+def trigrams(text: str) -> set[tuple[str, ...]]:
+    """Word trigrams of ``text`` (lower-case), for trigram blocking."""
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def load_ranker(path: str | os.PathLike[str] | None = None) -> SentenceRanker:
+    """A ranker file (``.skops``, checked against its card and :data:`TRUSTED_TYPES`); the shipped one by default."""
+    if path is None:
+        return _shipped_ranker()
+    path = Path(path)
+    if path.is_dir():
+        path = path / f"{RANKER_NAME}{SUFFIX}"
+    return load_artifact(path, TRUSTED_TYPES, SentenceRanker)
+
+
+@lru_cache(maxsize=1)
+def _shipped_ranker() -> SentenceRanker:
+    return load_artifact(SHIPPED_DIR / f"{RANKER_NAME}{SUFFIX}", TRUSTED_TYPES, SentenceRanker)

@@ -1,0 +1,305 @@
+"""Train sentence rankers from (article, reference summary) pairs, with a ROUGE report.
+
+* ``python -m newsml.training.ranker`` rebuilds the shipped default
+  (``newsml/models/ranker.skops``) from the CNN/DailyMail validation stories
+  and the BBC News Summary train and dev splits in ``../shared/data`` (the BBC
+  test split stays for ``benchmarks/bbc_summaries.py``), after a five-fold
+  cross-validation by story on CNN/DailyMail against Lead-3.
+* ``python train.py --summaries PAIRS`` trains a ranker on a user's own pairs
+  (:func:`train_ranker`): a cross-validated ROUGE report against Lead-k and the
+  shipped ranker, then ``ranker.skops`` and its card in the model folder.
+
+ROUGE is computed by the ``rouge-score`` package (F1, Porter stemming;
+ROUGE-Lsum with one sentence per line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import KFold
+
+from newsml.artifacts import SHIPPED_DIR, SUFFIX, save_artifact
+from newsml.errors import DataFormatError
+from newsml.preprocess import Document, read_text
+from newsml.ranking.learned import RANKER_NAME, SentenceRanker, as_document, load_ranker
+from newsml.summarizer import summarize
+
+logger = logging.getLogger(__name__)
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
+#: Article-length buckets of the report, in sentences.
+BUCKETS = (("<=12", 0, 12), ("13-25", 13, 25), (">25", 26, 10**9))
+DATA_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@dataclass
+class Pair:
+    """An article and its reference summary sentences."""
+
+    id: str
+    document: Document
+    reference: list[str]
+    group: str = ""
+
+
+def load_pairs(path: str | Path, text_field: str = "text", summary_field: str = "summary") -> list[Pair]:
+    """Pairs from a JSON-lines file (``text`` and ``summary``: a string or a list of sentences) or a BBC-style folder.
+
+    A folder must hold ``News Articles/`` and ``Summaries/`` with the same
+    relative paths (the BBC News Summary layout).
+    """
+    from newsml.datasets import unglue_summary
+    from newsml.preprocess import split_sentences
+
+    path = Path(path)
+    pairs: list[Pair] = []
+    if path.is_dir():
+        articles, summaries = path / "News Articles", path / "Summaries"
+        if not articles.is_dir() or not summaries.is_dir():
+            raise DataFormatError(f"{path}: a folder of pairs must hold 'News Articles/' and 'Summaries/'")
+        for file in sorted(articles.rglob("*.txt")):
+            rel = file.relative_to(articles)
+            other = summaries / rel
+            if not other.is_file():
+                raise DataFormatError(f"{other}: missing; every article needs its summary")
+            reference = split_sentences(unglue_summary(read_text(other)))
+            pairs.append(Pair(rel.as_posix(), as_document(read_text(file)), reference))
+        return pairs
+    if not path.is_file():
+        raise DataFormatError(f"{path}: no such file or folder")
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataFormatError(f"{path}:{line_no}: not JSON ({exc.msg})") from None
+            text, summary = obj.get(text_field) if isinstance(obj, dict) else None, obj.get(summary_field)
+            if not isinstance(text, str) or not isinstance(summary, (str, list)):
+                raise DataFormatError(
+                    f"{path}:{line_no}: needs a string {text_field!r} and a {summary_field!r} (string or list)"
+                )
+            reference = split_sentences(summary) if isinstance(summary, str) else [str(s) for s in summary]
+            if text.strip() and reference:
+                pairs.append(Pair(str(obj.get("id", line_no)), as_document(text), reference))
+    if not pairs:
+        raise DataFormatError(f"{path}: no (text, summary) pair")
+    return pairs
+
+
+def rouge_scores(summaries: Sequence[Sequence[str]], references: Sequence[Sequence[str]]) -> np.ndarray:
+    """ROUGE-1, ROUGE-2 and ROUGE-Lsum F1 (x100) of each summary against its reference."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    out = np.zeros((len(summaries), len(ROUGE_TYPES)))
+    for i, (summary, reference) in enumerate(zip(summaries, references, strict=True)):
+        scores = scorer.score("\n".join(reference), "\n".join(summary))
+        out[i] = [100 * scores[t].fmeasure for t in ROUGE_TYPES]
+    return out
+
+
+@dataclass
+class Report:
+    """Cross-validated ROUGE of several methods on the same pairs."""
+
+    scores: dict[str, np.ndarray]  # method -> pairs x ROUGE types
+    lengths: np.ndarray  # sentences per article
+    k: str
+
+    def as_dict(self) -> dict:
+        out: dict = {"k": self.k, "articles": int(len(self.lengths)), "methods": {}}
+        for method, scores in self.scores.items():
+            entry = {t: round(float(v), 2) for t, v in zip(ROUGE_TYPES, scores.mean(axis=0), strict=True)}
+            entry["rouge1_by_length"] = {
+                name: round(float(scores[(self.lengths >= lo) & (self.lengths <= hi), 0].mean()), 2)
+                for name, lo, hi in BUCKETS
+                if ((self.lengths >= lo) & (self.lengths <= hi)).any()
+            }
+            out["methods"][method] = entry
+        return out
+
+    def table(self) -> str:
+        names = [name for name, lo, hi in BUCKETS if ((self.lengths >= lo) & (self.lengths <= hi)).any()]
+        rows = [
+            f"ROUGE F1 (x100), k = {self.k}, {len(self.lengths)} articles, cross-validated",
+            f"{'method':<22}{'R-1':>7}{'R-2':>7}{'R-Lsum':>8}" + "".join(f"{'R-1 ' + n:>11}" for n in names),
+        ]
+        for method, entry in self.as_dict()["methods"].items():
+            rows.append(
+                f"{method:<22}{entry['rouge1']:>7.2f}{entry['rouge2']:>7.2f}{entry['rougeLsum']:>8.2f}"
+                + "".join(f"{entry['rouge1_by_length'][n]:>11.2f}" for n in names)
+            )
+        return "\n".join(rows)
+
+
+def cross_validate(
+    pairs: Sequence[Pair],
+    ranker: SentenceRanker,
+    *,
+    folds: int = 5,
+    k: int | None = None,
+    extra_training: Sequence[Pair] = (),
+    baselines: dict[str, Callable[[Document, int], list[str]]] | None = None,
+) -> Report:
+    """ROUGE of ``ranker`` trained on the other folds (plus ``extra_training``), with baselines on the same pairs.
+
+    ``k`` fixes the summary length; ``None`` uses each reference's length.
+    Pairs of one ``group`` stay in one fold.
+    """
+    if len(pairs) < folds:
+        raise ValueError(f"{len(pairs)} pairs are too few for {folds}-fold cross-validation")
+    groups = sorted({p.group or p.id for p in pairs})
+    fold_of = {g: i for i, g in enumerate(groups)}
+    index = np.array([fold_of[p.group or p.id] for p in pairs])
+    splitter = KFold(folds, shuffle=True, random_state=0)
+    lengths = np.array([len(p.document.sentences) for p in pairs])
+    budgets = [min(len(p.document.sentences), k or len(p.reference)) for p in pairs]
+    methods = {"newsml (learned)": [None] * len(pairs)}
+    for train_groups, test_groups in splitter.split(groups):
+        train_set = set(train_groups)
+        train = [p for p, g in zip(pairs, index, strict=True) if g in train_set] + list(extra_training)
+        fitted = clone(ranker).fit([p.document for p in train], [p.reference for p in train])
+        for i in np.flatnonzero(np.isin(index, test_groups)):
+            methods["newsml (learned)"][i] = summarize(pairs[i].document, budgets[i], ranker=fitted).split("\n")
+        logger.info("fold done: %d training articles", len(train))
+    baselines = baselines if baselines is not None else default_baselines()
+    for name, method in baselines.items():
+        methods[name] = [method(p.document, b) for p, b in zip(pairs, budgets, strict=True)]
+    references = [p.reference for p in pairs]
+    scores = {name: rouge_scores(summaries, references) for name, summaries in methods.items()}
+    return Report(scores, lengths, str(k) if k else "reference length")
+
+
+def default_baselines() -> dict[str, Callable[[Document, int], list[str]]]:
+    """Lead-k and newsml's centrality ranker."""
+    return {
+        "Lead-k": lambda doc, k: [s.text for s in doc.sentences[:k]],
+        "newsml (centrality)": lambda doc, k: summarize(doc, k, ranker="centrality").split("\n"),
+    }
+
+
+# ------------------------------------------------------------- shipped model
+def default_training_pairs(data: Path = DATA_ROOT) -> tuple[list[Pair], list[Pair]]:
+    """CNN/DailyMail validation stories, and BBC News Summary train + dev pairs."""
+    from newsml.datasets import load_bbc_summaries
+
+    cnndm_file = data / "cnndm-validation" / "cnndm_validation.jsonl"
+    bbc_root = data / "bbc-news-summary"
+    if not cnndm_file.is_file() or not bbc_root.is_dir():
+        raise DataFormatError(f"{data}: needs cnndm-validation/ and bbc-news-summary/ (see their READMEs)")
+    cnndm = []
+    with cnndm_file.open(encoding="utf-8") as fh:
+        for line in fh:
+            obj = json.loads(line)
+            cnndm.append(Pair(obj["id"], as_document(obj["article"]), list(obj["highlights"])))
+    bbc = [
+        Pair(f"{ex.category}/{ex.number}", as_document(read_text(ex.article_path)), ex.reference)
+        for split in ("train", "dev")
+        for ex in load_bbc_summaries(bbc_root, split)
+    ]
+    return cnndm, bbc
+
+
+def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, folds: int = 5) -> dict:
+    """Cross-validate on CNN/DailyMail, fit on everything, write the shipped ranker and its card."""
+    cnndm, bbc = default_training_pairs(data)
+    ranker = SentenceRanker()
+    logger.info("cross-validating on %d CNN/DailyMail stories (+ %d BBC pairs in training)", len(cnndm), len(bbc))
+    report = cross_validate(cnndm, ranker, folds=folds, k=3, extra_training=bbc)
+    logger.info("\n%s", report.table())
+    start = time.perf_counter()
+    fitted = clone(ranker).fit([p.document for p in cnndm + bbc], [p.reference for p in cnndm + bbc])
+    seconds = time.perf_counter() - start
+    card = {
+        "name": RANKER_NAME,
+        "what": "newsml.SentenceRanker: gradient-boosted trees on sentence features; summarize() uses it by default",
+        "data": {
+            "cnndm-validation": f"{len(cnndm)} CNN/DailyMail validation stories with their highlights "
+            "(labels: greedy ROUGE-1+2 oracle)",
+            "bbc-news-summary": f"{len(bbc)} BBC News Summary pairs, train and dev splits (labels: the reference's "
+            "own sentences); the test split is held out for benchmarks/bbc_summaries.py",
+        },
+        "parameters": fitted.get_params(),
+        "features": fitted.feature_names_,
+        "training_seconds": round(seconds, 2),
+        "metrics": {f"cnndm_{folds}_fold_cross_validation_by_story": report.as_dict()},
+        "rebuild": "python -m newsml.training.ranker",
+    }
+    save_artifact(fitted, out / f"{RANKER_NAME}{SUFFIX}", card)
+    return card
+
+
+# ---------------------------------------------------------------- user model
+def train_ranker(pairs: Sequence[Pair], out_dir: str | Path, folds: int = 5) -> tuple[Path, Report | None]:
+    """Cross-validate a ranker on the pairs against Lead-k and the shipped ranker, fit on all, save it."""
+    ranker = SentenceRanker()
+    report = None
+    if folds >= 2:
+        shipped = load_ranker()
+        baselines = {
+            **default_baselines(),
+            "newsml (shipped)": lambda doc, k: summarize(doc, k, ranker=shipped).split("\n"),
+        }
+        report = cross_validate(pairs, ranker, folds=folds, baselines=baselines)
+    fitted = clone(ranker).fit([p.document for p in pairs], [p.reference for p in pairs])
+    path = Path(out_dir) / f"{RANKER_NAME}{SUFFIX}"
+    card = {
+        "name": RANKER_NAME,
+        "what": "newsml.SentenceRanker trained with `python train.py --summaries`",
+        "data": {"pairs": len(pairs)},
+        "parameters": fitted.get_params(),
+        "metrics": {f"{folds}_fold_cross_validation": report.as_dict() if report else None},
+        "median_sentences": statistics.median(len(p.document.sentences) for p in pairs),
+    }
+    save_artifact(fitted, path, card)
+    return path, report
+
+
+def run_summaries(args: argparse.Namespace) -> int:
+    """``python train.py --summaries PAIRS``: train, report and save a sentence ranker."""
+    from newsml.model_io import default_model_dir
+
+    if not args.quiet:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    start = time.perf_counter()
+    pairs = load_pairs(args.summaries)
+    logger.info("%d (article, summary) pairs from %s", len(pairs), args.summaries)
+    out_dir = Path(args.out_dir) if args.out_dir else default_model_dir()
+    path, report = train_ranker(pairs, out_dir, folds=args.cv_folds)
+    if report is not None:
+        print(report.table())
+    print(f"ranker: {path}")
+    print(f"card:   {path.with_suffix('.json')}")
+    print(f"use it: newsml summarize --ranker {path} FILE, or summarize(text, ranker={str(path)!r})")
+    print(f"trained in {time.perf_counter() - start:.1f} s (reading, cross-validation and final fit)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m newsml.training.ranker``: rebuild the shipped ranker."""
+    parser = argparse.ArgumentParser(prog="python -m newsml.training.ranker", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA_ROOT, help=f"shared data folder (default: {DATA_ROOT})")
+    parser.add_argument("--out", type=Path, default=SHIPPED_DIR, help="where to write ranker.skops and its card")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    card = build_shipped(args.data, args.out, args.folds)
+    print(json.dumps(card["metrics"], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Sentence rankers: features, labels, the learned SentenceRanker and its files."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.exceptions import NotFittedError
+
+from newsml.artifacts import save_artifact
+from newsml.errors import ModelIntegrityError
+from newsml.preprocess import parse_article
+from newsml.ranking.features import FEATURE_NAMES, sentence_features
+from newsml.ranking.labels import sentence_labels
+from newsml.ranking.learned import SentenceRanker, load_ranker
+from newsml.summarizer import rank_sentences, summarize
+
+PLACES = ["Harwick", "Lonsdale", "Brayford", "Eastmere", "Coldbrook", "Fairholm", "Westcott", "Redhill", "Ashby"]
+PLACES += ["Kilnsey"]
+EVENTS = ["flood barrier", "bus depot", "library", "water plant", "rail bridge", "clinic", "ferry pier"]
+EVENTS += ["market hall"]
+
+
+def story(i: int) -> tuple[str, str]:
+    """A short local-news story whose last sentence is the decision that matters, and that sentence."""
+    place, thing = PLACES[i % len(PLACES)], EVENTS[i % len(EVENTS)]
+    closing = f"The council in {place} voted {5 + i % 4} to {2 + i % 3} to fund the new {thing} this year."
+    sentences = [
+        f"Residents of {place} gathered at the town hall on a wet evening.",
+        f"Several speakers described long delays and rising costs at the old {thing}.",
+        "Some asked for more time to study the plans before any decision.",
+        f"A local shop owner said the works would close two streets in {place}.",
+        "The meeting ran late into the night as questions kept coming.",
+        closing,
+    ]
+    return f"{place} meeting\n\n" + " ".join(sentences), closing
+
+
+# ------------------------------------------------------------------ features
+@given(st.text(min_size=1, max_size=300), st.integers(1, 6))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_features_of_any_text_are_finite_one_row_per_sentence(text: str, k: int) -> None:
+    try:
+        doc = parse_article(text)
+    except ValueError:
+        return  # empty or binary-looking text is refused before ranking
+    features = sentence_features(doc, k)
+    assert features.shape == (len(doc.sentences), len(FEATURE_NAMES))
+    assert np.isfinite(features).all()
+
+
+def test_position_and_budget_features_describe_the_sentence() -> None:
+    text, _ = story(0)
+    doc = parse_article(text)
+    features = sentence_features(doc, 2)
+    col = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    assert features[0, col["is_first"]] == 1 and features[1:, col["is_first"]].sum() == 0
+    assert features[-1, col["position_relative"]] == 1.0
+    assert features[0, col["budget_share"]] == pytest.approx(2 / len(doc.sentences))
+
+
+# -------------------------------------------------------------------- labels
+def test_extractive_references_label_their_own_sentences() -> None:
+    sentences = ["The mayor resigned on Monday.", "Rain fell.", '"It is time to go."', "Roads were shut."]
+    # Summaries glue sentences and lose their end quotes; whitespace and end quotes do not count.
+    labels = sentence_labels(sentences, ["It is time  to go.", "The mayor resigned on Monday."])
+    assert labels.tolist() == [1.0, 0.0, 1.0, 0.0]
+
+
+def test_abstractive_references_label_the_rouge_oracle() -> None:
+    sentences = [
+        "Heavy rain fell across the north on Tuesday.",
+        "The Ouse burst its banks at York and flooded two hundred homes.",
+        "Forecasters expect a dry weekend.",
+    ]
+    labels = sentence_labels(sentences, ["River Ouse floods 200 homes in York ."])
+    assert labels.tolist() == [0.0, 1.0, 0.0]
+
+
+# --------------------------------------------------------------- the ranker
+@pytest.fixture(scope="module")
+def fitted() -> SentenceRanker:
+    pairs = [story(i) for i in range(8)]
+    return SentenceRanker(max_iter=30, min_samples_leaf=2).fit([t for t, _ in pairs], [[s] for _, s in pairs])
+
+
+def test_a_ranker_prefers_the_sentences_its_references_used(fitted: SentenceRanker) -> None:
+    text, closing = story(9)  # not seen in training
+    assert summarize(text, 1, ranker=fitted) == closing
+    assert summarize(text, 1, ranker="centrality") != closing  # the learned preference is not a given
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_the_budget_is_honoured(fitted: SentenceRanker, k: int) -> None:
+    text, _ = story(3)
+    assert len(summarize(text, k, ranker=fitted).split("\n")) == k
+    assert len(summarize(text, words=25, ranker=fitted).split()) <= 25
+    ranked = rank_sentences(text, k, ranker=fitted)
+    assert sorted(r.rank for r in ranked) == list(range(1, len(ranked) + 1))
+    assert all(math.isfinite(r.score) for r in ranked)
+
+
+def test_unfitted_ranker_raises_not_fitted() -> None:
+    with pytest.raises(NotFittedError):
+        SentenceRanker().score_sentences(parse_article(story(0)[0]), 2)
+
+
+def test_fit_refuses_mismatched_or_empty_data() -> None:
+    with pytest.raises(ValueError, match="2 articles but 1"):
+        SentenceRanker().fit([story(0)[0], story(1)[0]], ["x"])
+    with pytest.raises(TypeError):
+        SentenceRanker().fit(story(0)[0], story(0)[1])
+
+
+def test_ranker_file_round_trip_and_a_corrupted_file_is_refused(fitted: SentenceRanker, tmp_path) -> None:
+    path = tmp_path / "ranker.skops"
+    save_artifact(fitted, path, {"name": "ranker"})
+    text, _ = story(5)
+    assert summarize(text, 2, ranker=load_ranker(path)) == summarize(text, 2, ranker=fitted)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match="SHA-256"):
+        load_ranker(path)
+
+
+def test_the_shipped_ranker_loads_with_the_features_it_was_trained_on() -> None:
+    ranker = load_ranker()
+    assert isinstance(ranker, SentenceRanker) and ranker.feature_names_ == list(FEATURE_NAMES)
