@@ -241,15 +241,26 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def predict_with_proba(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """``(topic, probability)`` pairs of the predicted topics of each text."""
         probs = self.predict_proba(texts)
-        if self.single_label_:
-            best = probs.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
-            return [[(str(self.classes_[j]), float(row[j]))] for row, j in zip(probs, best, strict=True)]
         out = []
-        for row, mask in zip(probs, _apply_thresholds(probs, self.thresholds_, self.min_topics_), strict=True):
+        for row, mask in zip(probs, self.chosen_topics(probs), strict=True):
             chosen = np.flatnonzero(mask)
             chosen = chosen[np.argsort(-row[chosen], kind="stable")]
             out.append([(str(self.classes_[j]), float(row[j])) for j in chosen])
         return out
+
+    def chosen_topics(self, probs: np.ndarray) -> np.ndarray:
+        """Boolean (n, n_topics) of the topics :meth:`predict` gives for ``predict_proba``'s rows.
+
+        Single-label models choose the most likely topic; multi-label ones
+        each topic at or above its threshold (at least ``min_topics_``).
+        """
+        check_is_fitted(self, "coef_")
+        if self.single_label_:
+            chosen = np.zeros(probs.shape, dtype=bool)
+            if len(probs):
+                chosen[np.arange(len(probs)), probs.argmax(axis=1)] = True
+            return chosen
+        return _apply_thresholds(probs, self.thresholds_, self.min_topics_)
 
     def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         """For each predicted topic, the article's terms that pushed it there most.

@@ -20,7 +20,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from newsml.corpus import load_default_corpus
 from newsml.datasets import Corpus, load_corpus
 from newsml.model_io import DEFAULT_MODEL_NAME, data_sha256, default_model_dir, save_model
-from newsml.topic_model import TopicClassifier, _apply_thresholds, _multilabel_folds
+from newsml.topic_model import TopicClassifier, _multilabel_folds
 from newsml.topics import TOPICS
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def cross_validate(model: TopicClassifier, corpus: Corpus, folds: int = 5) -> Sc
         fitted = clone(model).fit([corpus.texts[i] for i in train_idx], [corpus.labels[i] for i in train_idx])
         probs = fitted.predict_proba([corpus.texts[i] for i in test_idx])
         probabilities[np.ix_(test_idx, [column[c] for c in fitted.classes_])] = probs
-        for i, mask in zip(test_idx, _apply_thresholds(probs, fitted.thresholds_, fitted.min_topics_), strict=True):
+        for i, mask in zip(test_idx, fitted.chosen_topics(probs), strict=True):
             predicted[i] = tuple(str(c) for c in fitted.classes_[mask])
     scores = score(list(mlb.classes_), corpus.labels, predicted)
     scores.probabilities, scores.truth, scores.predicted = probabilities, Y, predicted
