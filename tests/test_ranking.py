@@ -130,3 +130,10 @@ def test_ranker_file_round_trip_and_a_corrupted_file_is_refused(fitted: Sentence
 def test_the_shipped_ranker_loads_with_the_features_it_was_trained_on() -> None:
     ranker = load_ranker()
     assert isinstance(ranker, SentenceRanker) and ranker.feature_names_ == list(FEATURE_NAMES)
+
+
+def test_scores_are_the_classifiers_probabilities(fitted: SentenceRanker) -> None:
+    # score_sentences avoids OpenMP threads for speed; it must still give predict_proba's numbers.
+    doc = parse_article(story(4)[0])
+    expected = fitted.model_.predict_proba(sentence_features(doc, 2))[:, 1]
+    assert np.allclose(fitted.score_sentences(doc, 2), expected)
