@@ -110,7 +110,8 @@ def read_scores(path: str | Path, fmt: str | None = None) -> Scores:
         data = path.read_bytes()
     except OSError as exc:
         raise ReportInputError(f"{path}: cannot read the scores file: {exc.strerror or exc}") from None
-    text = data.decode("utf-8", errors="replace")
+    # utf-8-sig: a byte-order mark (a CSV saved by a spreadsheet) is not part of the first field.
+    text = data.decode("utf-8-sig", errors="replace")
     if not text.strip():
         raise ReportInputError(f"{path}: the scores file is empty (no record to report)")
     if fmt is None:
@@ -129,10 +130,22 @@ def read_scores(path: str | Path, fmt: str | None = None) -> Scores:
     return scores
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` split at ``\\n`` only (``\\r\\n`` too).
+
+    Not :meth:`str.splitlines`: it also splits at U+2028, U+2029, U+0085 and
+    other characters that ``newsml score`` writes unescaped inside a record.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def _read_jsonl(text: str, source: str) -> Scores:
     scores = Scores(source, [])
     unknown: set[str] = set()
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
         try:
@@ -160,8 +173,11 @@ def _read_jsonl(text: str, source: str) -> Scores:
 
 def _read_csv(text: str, source: str) -> Scores:
     scores = Scores(source, [])
-    lines = text.splitlines()
-    header = next(csv.reader([lines[0]]))
+    lines = _lines(text)
+    try:
+        header = next(csv.reader([lines[0]]), [])
+    except csv.Error:  # not a CSV line (a lone carriage return, say): counted as a bad line below
+        header = []
     if "path" in header:
         columns = header
         scores.unknown_fields = sorted(c for c in header if c not in FIELDS)

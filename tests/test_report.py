@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsml.cli import main
@@ -270,6 +270,7 @@ def test_model_report_without_cross_validation_says_so(tmp_path: Path) -> None:
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".txt"])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400) | st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass")))
+@example(data=b"\r\x00")  # a lone carriage return in the first line
 def test_any_bytes_give_scores_or_a_clear_error(tmp_path: Path, suffix: str, data: bytes) -> None:
     path = tmp_path / f"s{suffix}"
     path.write_bytes(data)
@@ -298,3 +299,38 @@ def test_records_with_odd_field_values_are_read(tmp_path: Path, fields: dict) ->
     assert context["total"] == 1
     assert context["scored"] + context["failed"] == 1
     json.dumps(context["rows"], allow_nan=False)  # the page's JSON must stay valid (no Infinity/NaN)
+
+
+_topic_names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=12)
+_record = st.builds(
+    Record,
+    path=st.text(min_size=1, max_size=40),
+    sha256=st.just("f" * 64),
+    title=st.none() | st.text(max_size=60),
+    summary=st.none() | st.lists(st.text(max_size=60), max_size=3),
+    topics=st.none() | st.lists(st.tuples(_topic_names, st.floats(0, 1)), max_size=3),
+    error=st.none() | st.text(min_size=1, max_size=40),
+)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(_record, min_size=1, max_size=5))
+def test_what_newsml_score_writes_is_read_back(tmp_path: Path, fmt: str, records: list[Record]) -> None:
+    """Any record `newsml score` can write (any text, U+2028 and other line separators included) reads back whole."""
+    from newsml.records import csv_row
+
+    path = _write(tmp_path / f"s.{fmt}", records, fmt)
+    scores = read_scores(path)
+    assert scores.bad_lines == [] and scores.unknown_fields == []
+    assert len(scores.records) == len(records)
+    for written, read in zip(records, scores.records, strict=True):
+        if fmt == "jsonl":
+            expected = (written.path, written.title, written.summary, written.error)
+        else:
+            cells = csv_row(written)
+            expected = (cells[0], cells[2] or None, [cells[3]] if cells[3] else None, cells[7] or None)
+        assert (read.path, read.title, read.summary, read.error) == expected
+        assert [t for t, _ in read.topics] == [t for t, _ in written.topics or []]
+        for (_, p_read), (_, p_written) in zip(read.topics, written.topics or [], strict=True):
+            assert p_read == pytest.approx(p_written, abs=1e-4)
