@@ -90,7 +90,6 @@ _CAPTION = re.compile(
 )
 _CAPTION_MAX_WORDS = 40
 
-_TERMINAL = re.compile(r"[.!?\u2026:;][\"'\u201d\u2019)\]]*$")
 _CONNECTIVE_END = re.compile(
     r"\b(?:the|a|an|of|to|and|or|but|in|on|at|for|with|by|from|that|which|who|whose|"
     r"as|is|was|were|are|be|been|has|have|had|its|their|his|her|our|this|these|those|"
@@ -170,23 +169,13 @@ def strip_agency_credit(paragraphs: list[str]) -> list[str]:
 def join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     """Join a paragraph that stops mid-sentence with the one that continues it.
 
-    A paragraph without terminal punctuation is joined to the next when the next
-    starts in lower case or the paragraph ends on a word that cannot end a
-    sentence ("the", "of", "said" ...).
+    The decision is learned (:mod:`newsml.preprocess.joins`): every boundary
+    is scored by a model trained on real news text; joined paragraphs are
+    separated by one space and nothing else changes.
     """
-    joined: list[str] = []
-    for para in paragraphs:
-        if joined and _continues(joined[-1], para):
-            joined[-1] = f"{joined[-1]} {para}"
-        else:
-            joined.append(para)
-    return joined
+    from newsml.preprocess.joins import join_broken_paragraphs as learned_join
 
-
-def _continues(previous: str, paragraph: str) -> bool:
-    if _TERMINAL.search(previous):
-        return False
-    return paragraph[:1].islower() or bool(_CONNECTIVE_END.search(previous))
+    return learned_join(paragraphs)
 
 
 def _is_droppable_line(line: str, options: CleanOptions) -> bool:
