@@ -409,6 +409,25 @@ def train(
     return final, report
 
 
+def scoring_speed(model: JoinClassifier, data: Path = DATA_ROOT) -> dict:
+    """Median and 95th-percentile milliseconds of ``join_broken_paragraphs`` per held-out BBC article."""
+    from newsml.preprocess.joins import join_broken_paragraphs
+
+    articles = [a for a in load_bbc(data / "bbc-news-summary") if a.test]
+    join_broken_paragraphs(articles[0].paragraphs, model=model)  # warm up
+    times = []
+    for article in articles:
+        start = time.perf_counter()
+        join_broken_paragraphs(article.paragraphs, model=model)
+        times.append(1000 * (time.perf_counter() - start))
+    return {
+        "what": "join_broken_paragraphs per held-out BBC article, one process",
+        "articles": len(articles),
+        "ms_median": round(float(np.median(times)), 3),
+        "ms_p95": round(float(np.percentile(times, 95)), 3),
+    }
+
+
 def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, reuters_limit: int | None = 8000, **kwargs) -> dict:
     """Train, write ``joins.skops`` and its card to ``out``; return the report."""
     model, report = train(data, reuters_limit=reuters_limit, **kwargs)
@@ -435,6 +454,7 @@ def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, reuters_limit
         "orthographic_table_words": len(model.words_.split("\n")),
         "threshold": model.threshold,
         "metrics": report,
+        "speed": scoring_speed(model, data),
         "rebuild": "python -m newsml.training.joins",
     }
     save_artifact(model, out / f"{MODEL_NAME}{SUFFIX}", card)
