@@ -6,7 +6,8 @@ Three measurements, all with the shipped model (``newsml/models/joins.skops``):
    holds out (BBC test split, Reuters-21578 Lewis TEST stories, a fifth of the
    CNN/DailyMail validation stories), the same examples as the training script
    builds: each paragraph cut at a random word boundary inside a sentence
-   (should join) and the true paragraph boundaries (should not). Recall of
+   (should join) and the true paragraph boundaries (should not); also a fifth
+   of the Article Extraction Benchmark web pages (their true bodies). Recall of
    the cuts and false-join rate of the true boundaries, per corpus, for the
    learned join and for the word-list rule it replaced (copied below).
 2. **Clean text**: every BBC News Summary article (title then paragraphs) and
@@ -46,6 +47,7 @@ from newsml.training.joins import (  # noqa: E402
     DATA_ROOT,
     broken_in_source,
     evaluate,
+    load_aeb,
     load_articles,
     load_bbc,
     make_examples,
@@ -123,7 +125,23 @@ def clean_text_check(data: Path) -> dict:
             for (a, b), j in zip(pairs, joined, strict=True)
             if j
         )
+    aeb_total = aeb_joined = aeb_source = 0
+    aeb = load_aeb(data / "article-extraction-benchmark")
+    for article in aeb:
+        paragraphs = article.paragraphs
+        pairs = list(zip(paragraphs[:-1], paragraphs[1:], strict=True))
+        if not pairs:
+            continue
+        in_source = np.array([broken_in_source(a, b) for a, b in pairs], dtype=bool)
+        joined = join_probabilities(pairs) >= load_join_model().threshold
+        aeb_total += int((~in_source).sum())
+        aeb_joined += int((joined & ~in_source).sum())
+        aeb_source += int(in_source.sum())
     return {
+        "aeb_pages": len(aeb),
+        "aeb_boundaries": aeb_total,
+        "aeb_joined": aeb_joined,
+        "aeb_broken_in_source_boundaries": aeb_source,
         "bbc_articles": len(bbc),
         "bbc_body_boundaries": body_total,
         "bbc_body_joined": body_joined,
@@ -183,7 +201,8 @@ def markdown(result: dict) -> str:
         "",
         "## Held-out articles: synthetic breaks and true paragraph boundaries",
         "",
-        "Articles never seen in training (BBC test split, Reuters Lewis TEST, a fifth of CNN/DailyMail by id). "
+        "Articles never seen in training (BBC test split, Reuters Lewis TEST, a fifth of CNN/DailyMail and of "
+        "the Article Extraction Benchmark web pages ('aeb', true bodies, one paragraph a line) by id). "
         "Cuts: each paragraph cut once at a random word boundary inside a sentence (should join). "
         "True boundaries: paragraph boundaries of the corpus, the one after the title included "
         "(CNN/DailyMail: sentences grouped 1-4 into paragraphs). 'Broken in source': corpus boundaries "
@@ -219,6 +238,9 @@ def markdown(result: dict) -> str:
         f"{c['bbc_broken_in_source_boundaries']} joined.",
         f"- CNN/DailyMail validation, all {c['cnndm_stories']} stories, every sentence made a paragraph: "
         f"{c['cnndm_sentence_joined']} of {c['cnndm_sentence_boundaries']} boundaries joined.",
+        f"- Article Extraction Benchmark, true bodies of all {c['aeb_pages']} web pages (one paragraph a line; "
+        f"some not in English): {c['aeb_joined']} of {c['aeb_boundaries']} boundaries joined "
+        f"({c['aeb_broken_in_source_boundaries']} broken-in-source boundaries left out).",
         "- (These include the training articles; the held-out table above is the honest figure.)",
         "",
         "True boundaries joined on clean text (broken-in-source ones left out):",
