@@ -63,3 +63,6 @@ def warm_up(model_path: str, ranker_path: str | None = None) -> None:
 
     load_worker_model(model_path)
     load_worker_ranker(ranker_path)
+    from newsml.preprocess.joins import load_join_model
+
+    load_join_model()  # the paragraph-join model that cleaning uses

@@ -134,6 +134,14 @@ def test_joining_only_regroups_paragraphs(paragraphs):
     assert _regroups(paragraphs, out)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(PARAGRAPH, PARAGRAPH), max_size=6))
+def test_probabilities_are_probabilities(pairs):
+    scores = join_probabilities(pairs)
+    assert scores.shape == (len(pairs),)
+    assert np.all((scores >= 0.0) & (scores <= 1.0))
+
+
 # ---------------------------------------------------------------- features
 def test_word_core_and_case():
     assert word_core('"Mr.') == "Mr"
