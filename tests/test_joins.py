@@ -22,6 +22,7 @@ from newsml.preprocess.joins import (
     OrthoTable,
     boundary_features,
     case_class,
+    clearly_separate,
     count_orthography,
     join_broken_paragraphs,
     join_probabilities,
@@ -148,6 +149,26 @@ def test_word_core_and_case():
     assert word_core("U.S.") == "U.S"
     assert word_core("...") == ""
     assert [case_class(w) for w in ("court", "Canadian", "NATO", "2005", "")] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("previous", "following", "plain"),
+    [
+        ("Prices rose, the company said.", "The firm also ...", True),
+        ('"We will win," he said. "We always do!"', "\u201cThen what?\u201d she asked.", True),
+        ("He met Mr.", "Smith on Monday.", False),  # abbreviation
+        ("The deal was signed in the U.S.", "The firm ...", False),  # dotted acronym: the model decides
+        ("It was written by J.", "Smith.", False),  # initial
+        ("And then...", "Nothing.", False),  # ellipsis
+        ("The vote passed.", "members will meet in May.", False),  # lower-case start
+        ("Rail strike called off", "Train drivers ...", False),  # no terminal punctuation
+        ("", "Anything.", False),
+    ],
+)
+def test_plain_sentence_ends_are_decided_without_the_model(previous, following, plain):
+    assert clearly_separate(previous, following) is plain
+    if plain:
+        assert join_probability(previous, following) == 0.0
 
 
 def test_orthographic_counts():
