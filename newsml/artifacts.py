@@ -138,3 +138,21 @@ def _newsml_version() -> str:
     from newsml import __version__
 
     return __version__
+
+
+def predict_positive(model: Any, features: Any) -> Any:
+    """``model.predict_proba(features)[:, 1]`` without an OpenMP thread team.
+
+    One article is a few dozen rows (sentences or blocks): spreading them over threads saves no time
+    and the idle threads spin, doubling the CPU cost per article (measured);
+    batch workers already run single-threaded. ``_raw_predict(..., n_threads=1)``
+    is scikit-learn's own path with the thread count fixed; if a future version
+    drops it, the public call is used.
+    """
+    import numpy as np
+
+    try:
+        raw = model._raw_predict(features, n_threads=1)
+    except (AttributeError, TypeError):
+        return model.predict_proba(features)[:, 1]
+    return 1.0 / (1.0 + np.exp(-raw.ravel()))
