@@ -451,3 +451,88 @@ def test_clean_articles_keep_their_body_words(bbc_root, reuters_root) -> None:
         k, n = _words_kept(body, clean_text(text))
         kept, total = kept + k, total + n
     assert kept / total >= 0.995
+
+
+# ------------------------------------------- what ends and opens real articles
+CLOSING = "The ministry said the new rules would take effect by the end of May."
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ["Daily Star Youtube"],
+        ["Follow The Gazette on Instagram"],
+        ["(AFP)", "Back To Top"],
+        ["Back To Top", "(AFP)"],
+        ["(AFP)", "Follow The Gazette on Instagram", "Back To Top"],
+        ["(END)"],
+        ["Reporting by Jane Roe in Geneva; Editing by Tom Hale"],
+    ],
+)
+@pytest.mark.parametrize("separator", ["\n", "\n\n"])
+def test_credits_and_promotion_lines_end_nothing_in_any_order(tail: list[str], separator: str) -> None:
+    text = "Ministry sets date\n\nOfficials met on Monday.\n\n" + CLOSING + separator + separator.join(tail)
+    assert clean_text(text).paragraphs[-1] == CLOSING
+
+
+def test_a_credit_glued_to_the_last_sentence_goes_when_furniture_follows() -> None:
+    text = f"Ministry sets date\n\nOfficials met on Monday.\n\n{CLOSING} (AFP)\n\nDaily Star Youtube"
+    assert clean_text(text).paragraphs[-1] == CLOSING
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Support for the plan fell to 38 percent in a weekly poll by Reuters/Ipsos.",
+        "Follow us to the library, the campaign's posters say.",
+        "Reporting by the local paper found that most of the money was never spent.",
+        "By Tuesday, the water had gone down in most of the town.",
+    ],
+)
+def test_real_sentences_that_look_like_furniture_stay(sentence: str) -> None:
+    text = f"Flood waters recede\n\nResidents began to clean up on Monday.\n\n{sentence}\n\nMore rain is due."
+    assert sentence in clean_text(text).paragraphs
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "Published : 2026-03-04 09:12 / Updated : 2026-03-04 11:40",
+        "WORLD NEWS",
+        "WORLD NEWS\nUpdated: 4 March 2026",
+    ],
+)
+def test_date_stamps_and_section_labels_are_not_the_title(above: str) -> None:
+    text = f"{above}\nFerry service resumes after storm\n\nThe ferry to the islands sailed again on Tuesday."
+    cleaned = clean_text(text)
+    assert cleaned.title == "Ferry service resumes after storm"
+    assert cleaned.paragraphs == ["The ferry to the islands sailed again on Tuesday."]
+
+
+@pytest.mark.parametrize(
+    ("opening", "body"),
+    [
+        ("SEOUL, Aug. 2 (Yonhap) -- ", "North Korea fired two missiles on Tuesday."),
+        ("WASHINGTON (Reuters) - ", "The Senate passed the bill on Tuesday."),
+        ("BEIRUT, Lebanon -- ", "Smoke rose over the port on Tuesday."),
+        ("(CNN)", "The storm hit the coast on Tuesday."),
+    ],
+)
+def test_a_dateline_does_not_open_the_body(opening: str, body: str) -> None:
+    cleaned = clean_text(f"Headline of the story\n\n{opening}{body} More followed.")
+    assert cleaned.paragraphs == [f"{body} More followed."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Kim Soo-yeon, kimsy@example.co.kr",
+        "By Amina Farouk",
+        "[Photo: Yonhap]",
+        "Image source, Getty Images",
+        "Image caption, Workers clear the road after the storm",
+    ],
+)
+def test_bylines_and_photo_lines_leave_the_body(line: str) -> None:
+    text = f"Storm clears\n\n{line}\n\nWorkers cleared the road on Sunday.\n\n{line}\n\nThe road opened on Monday."
+    assert clean_text(text).paragraphs == ["Workers cleared the road on Sunday.", "The road opened on Monday."]

@@ -26,8 +26,12 @@ from newsml.preprocess.rules import (
     _CAPTION_MAX_WORDS,
     CREDIT_ONLY,
     CREDIT_TAIL,
+    DATELINE,
     is_boilerplate_line,
+    is_byline,
     is_caption_line,
+    is_promo_line,
+    is_section_label,
 )
 
 
@@ -35,10 +39,14 @@ from newsml.preprocess.rules import (
 class CleanOptions:
     """Which cleaning rules to apply (all on by default)."""
 
-    #: Drop navigation and sharing lines ("Share this article", "Advertisement").
+    #: Drop navigation, sharing, date-stamp and byline lines ("Share this article",
+    #: "Updated: 4 March 2026", "By Jane Roe, jroe@example.com").
     drop_boilerplate: bool = True
-    #: Drop a trailing agency credit such as "(AP)", "(Reuters)" or "- AFP".
+    #: Drop what ends an article after its last sentence, in any order: agency
+    #: credits ("(AP)", "- AFP", "(END)") and the publisher's promotion lines.
     drop_agency_credit: bool = True
+    #: Drop a dateline opening the body ("SEOUL, Aug. 2 (Yonhap) --", "(CNN)").
+    drop_dateline: bool = True
     #: Drop stand-alone photo caption and credit lines ("Photo: J. Doe/Staff").
     drop_captions: bool = True
     #: Re-join a sentence that a blank line broke in two.
@@ -102,6 +110,10 @@ def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS, *, block_mode
 def _finish(title: str | None, paragraphs: list[str], options: CleanOptions) -> CleanText:
     if options.drop_agency_credit and paragraphs:
         paragraphs = strip_agency_credit(paragraphs)
+    if options.drop_dateline and paragraphs:
+        dateline = DATELINE.match(paragraphs[0])
+        if dateline and paragraphs[0][dateline.end() :].strip():
+            paragraphs = [paragraphs[0][dateline.end() :], *paragraphs[1:]]
     if options.join_broken_paragraphs:
         paragraphs = join_broken_paragraphs(paragraphs)
     return CleanText(title, paragraphs)
@@ -186,19 +198,27 @@ def _clean_with_rules(text: str, options: CleanOptions) -> tuple[str | None, lis
     # anyway; drop them first so that they do not hide the headline.
     while blocks:
         first_line, _, rest = blocks[0].partition("\n")
-        if not _is_droppable_line(first_line, options):
+        later = [rest] + blocks[1:] if rest.strip() else blocks[1:]
+        droppable = _is_droppable_line(first_line, options)
+        if not (droppable or _is_section_label_above_headline(first_line, later, options)):
             break
-        blocks = [rest] + blocks[1:] if rest.strip() else blocks[1:]
+        blocks = later
     if options.detect_title and blocks:
         first_line, _, rest = blocks[0].partition("\n")
         later = [rest] + blocks[1:] if rest.strip() else blocks[1:]
         if looks_like_headline(first_line, later, options):
             title = _SPACES.sub(" ", first_line).strip()
             blocks = later
+    # Lines, each with the number of its paragraph, so that credits and promotion
+    # lines ending the text are found across paragraph breaks.
+    lines = [(i, ln) for i, block in enumerate(blocks) for ln in block.split("\n") if ln.strip()]
+    lines = [(i, ln) for i, ln in lines if not _is_droppable_line(ln, options)]
+    if options.drop_agency_credit:
+        kept = strip_agency_credit([ln for _, ln in lines])
+        lines = [(i, ln) for (i, _), ln in zip(lines, kept, strict=False)]
     paragraphs = []
-    for block in blocks:
-        lines = [ln for ln in block.split("\n") if not _is_droppable_line(ln, options)]
-        paragraph = _SPACES.sub(" ", " ".join(lines)).strip()
+    for i in range(len(blocks)):
+        paragraph = _SPACES.sub(" ", " ".join(ln for j, ln in lines if j == i)).strip()
         if paragraph:
             paragraphs.append(paragraph)
     return title, paragraphs
@@ -225,16 +245,27 @@ def looks_like_headline(line: str, rest: list[str], options: CleanOptions = DEFA
 
 
 def strip_agency_credit(paragraphs: list[str]) -> list[str]:
-    """Remove an agency credit ("(AP)", "- AFP") ending the last paragraph."""
+    """Remove what follows an article's last sentence, in any order.
+
+    Agency credits, alone ("(AP)", "(END)") or ending the last paragraph
+    ("... by the end of May. (AFP)"), the publisher's promotion lines ("Daily
+    Star Youtube", "Follow The Gazette on Instagram") and navigation lines
+    ("Back To Top") are removed from the end until a paragraph of the article
+    is reached. Earlier paragraphs are returned unchanged.
+    """
     paragraphs = list(paragraphs)
-    last = paragraphs[-1]
-    if CREDIT_ONLY.match(last):
-        return paragraphs[:-1]
-    stripped = CREDIT_TAIL.sub("", last).rstrip()
-    if stripped:
-        paragraphs[-1] = stripped
-    else:
-        paragraphs.pop()
+    while paragraphs:
+        last = paragraphs[-1].strip()
+        if not last or CREDIT_ONLY.match(last) or is_promo_line(last) or is_boilerplate_line(last):
+            paragraphs.pop()
+            continue
+        stripped = CREDIT_TAIL.sub("", last).rstrip()
+        if stripped == last:
+            break
+        if stripped:
+            paragraphs[-1] = stripped
+        else:
+            paragraphs.pop()
     return paragraphs
 
 
@@ -260,11 +291,25 @@ def _continues(previous: str, paragraph: str) -> bool:
     return paragraph[:1].islower() or bool(_CONNECTIVE_END.search(previous))
 
 
+def _is_section_label_above_headline(line: str, rest: list[str], options: CleanOptions) -> bool:
+    """Whether ``line`` is a section label ("WORLD NEWS") with a headline below it."""
+    if not (options.detect_title and is_section_label(line)):
+        return False
+    while rest:
+        next_line, _, after = rest[0].partition("\n")
+        rest = [after] + rest[1:] if after.strip() else rest[1:]
+        if not _is_droppable_line(next_line, options):
+            return looks_like_headline(next_line, rest, options)
+    return False
+
+
 def _is_droppable_line(line: str, options: CleanOptions) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
     n_words = len(stripped.split())
     if options.drop_boilerplate and n_words <= _BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(stripped):
+        return True
+    if options.drop_boilerplate and is_byline(stripped):
         return True
     return options.drop_captions and n_words <= _CAPTION_MAX_WORDS and bool(_CAPTION.match(stripped))
