@@ -141,16 +141,23 @@ def _newsml_version() -> str:
 
 
 def predict_positive(model: Any, features: Any) -> Any:
-    """``model.predict_proba(features)[:, 1]`` without an OpenMP thread team.
+    """``model.predict_proba(features)[:, 1]`` for a binary HistGradientBoosting model, fast on few rows.
 
-    One article is a few dozen rows (sentences or blocks): spreading them over threads saves no time
-    and the idle threads spin, doubling the CPU cost per article (measured);
-    batch workers already run single-threaded. ``_raw_predict(..., n_threads=1)``
-    is scikit-learn's own path with the thread count fixed; if a future version
-    drops it, the public call is used.
+    One article is a few dozen rows (sentences, blocks or paragraph
+    boundaries). The trees are walked as flat arrays (:mod:`newsml.trees`,
+    the same sums as scikit-learn's); a model they cannot hold goes through
+    scikit-learn's ``_raw_predict(..., n_threads=1)``: spreading a few rows
+    over an OpenMP thread team saves no time and the idle threads spin,
+    doubling the CPU cost per article (measured). If a future scikit-learn
+    drops that path, the public call is used.
     """
     import numpy as np
 
+    from newsml.trees import compiled
+
+    trees = compiled(model)
+    if trees is not None:
+        return trees.predict_positive(features)
     try:
         raw = model._raw_predict(features, n_threads=1)
     except (AttributeError, TypeError):

@@ -68,7 +68,6 @@ class CleanText(NamedTuple):
     paragraphs: list[str]
 
 
-_TERMINAL = re.compile(r"[.!?\u2026:;][\"'\u201d\u2019)\]]*$")
 _CONNECTIVE_END = re.compile(
     r"\b(?:the|a|an|of|to|and|or|but|in|on|at|for|with|by|from|that|which|who|whose|"
     r"as|is|was|were|are|be|been|has|have|had|its|their|his|her|our|this|these|those|"
@@ -97,7 +96,8 @@ def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS, *, block_mode
     ``block_model`` replaces the shipped block classifier (a fitted
     scikit-learn classifier over :func:`newsml.preprocess.blocks.block_features`).
     """
-    if options.use_block_model:
+    # Blocks are non-empty lines or groups of them: fewer lines, fewer blocks.
+    if options.use_block_model and sum(1 for line in text.splitlines() if line.strip()) >= MIN_PAGE_BLOCKS:
         blocks = split_blocks(text)
         if len(blocks) >= MIN_PAGE_BLOCKS:
             page = _clean_page(blocks, options, block_model)
@@ -272,23 +272,13 @@ def strip_agency_credit(paragraphs: list[str]) -> list[str]:
 def join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     """Join a paragraph that stops mid-sentence with the one that continues it.
 
-    A paragraph without terminal punctuation is joined to the next when the next
-    starts in lower case or the paragraph ends on a word that cannot end a
-    sentence ("the", "of", "said" ...).
+    The decision is learned (:mod:`newsml.preprocess.joins`): every boundary
+    is scored by a model trained on real news text; joined paragraphs are
+    separated by one space and nothing else changes.
     """
-    joined: list[str] = []
-    for para in paragraphs:
-        if joined and _continues(joined[-1], para):
-            joined[-1] = f"{joined[-1]} {para}"
-        else:
-            joined.append(para)
-    return joined
+    from newsml.preprocess.joins import join_broken_paragraphs as learned_join
 
-
-def _continues(previous: str, paragraph: str) -> bool:
-    if _TERMINAL.search(previous):
-        return False
-    return paragraph[:1].islower() or bool(_CONNECTIVE_END.search(previous))
+    return learned_join(paragraphs)
 
 
 def _is_section_label_above_headline(line: str, rest: list[str], options: CleanOptions) -> bool:
