@@ -41,6 +41,8 @@ class CompiledTrees:
         self.threshold = nodes["num_threshold"].astype(np.float64)
         self.missing_left = nodes["missing_go_to_left"].astype(bool)
         self.value = np.where(leaf, nodes["value"], 0.0).astype(np.float64)
+        # children[2 * i] and children[2 * i + 1]: where node i sends a row left and right.
+        self.children = np.column_stack([self.left, self.right]).ravel()
         self.is_leaf = leaf
         self.roots = offsets
         self.baseline = float(np.ravel(model._baseline_prediction)[0])
@@ -52,19 +54,22 @@ class CompiledTrees:
         n_trees = len(self.roots)
         flat = X.ravel()
         node = np.tile(self.roots, n_rows)
-        row_start = np.repeat(np.arange(n_rows, dtype=np.intp) * n_features, n_trees)
         has_nan = bool(np.isnan(flat).any())
-        # Paths (row, tree) not yet at a leaf; most trees end long before the deepest leaf.
+        # Paths (row, tree) not yet at a leaf, and where their row starts in ``flat``;
+        # most trees end long before the deepest leaf, and their paths drop out.
         active = np.flatnonzero(~self.is_leaf[node])
+        start = (active // n_trees) * n_features
         while active.size:
             at = node[active]
-            x = flat[row_start[active] + self.feature[at]]
-            go_left = x <= self.threshold[at]
+            x = flat[start + self.feature[at]]
+            go_right = x > self.threshold[at]
             if has_nan:
-                go_left = np.where(np.isnan(x), self.missing_left[at], go_left)
-            at = np.where(go_left, self.left[at], self.right[at])
+                missing = np.isnan(x)
+                go_right[missing] = ~self.missing_left[at[missing]]
+            at = self.children[2 * at + go_right]
             node[active] = at
-            active = active[~self.is_leaf[at]]
+            inner = ~self.is_leaf[at]
+            active, start = active[inner], start[inner]
         return self.value[node].reshape(n_rows, n_trees).sum(axis=1) + self.baseline
 
     def predict_positive(self, X: np.ndarray) -> np.ndarray:
