@@ -31,6 +31,18 @@ def reuters_root() -> Path:
     return _corpus("reuters21578")
 
 
+@pytest.fixture(scope="session")
+def extraction_root() -> Path:
+    """The Article Extraction Benchmark folder (skips the test when absent)."""
+    return _corpus("article-extraction-benchmark")
+
+
+@pytest.fixture(scope="session")
+def cnndm_root() -> Path:
+    """The CNN/DailyMail validation folder (skips the test when absent)."""
+    return _corpus("cnndm-validation")
+
+
 @pytest.fixture
 def fixtures() -> Path:
     """Folder of small articles written for these tests."""

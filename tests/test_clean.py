@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsml.preprocess import CleanOptions, clean_text
+from newsml.preprocess import CleanOptions, CleanText, clean_text
 from newsml.preprocess.clean import join_broken_paragraphs, looks_like_headline, strip_agency_credit
 
 ALL_OFF = CleanOptions(
@@ -344,3 +348,191 @@ def test_options_are_immutable_and_default_to_on():
     assert all(getattr(opts, f.name) is True for f in dataclasses.fields(opts))
     with pytest.raises(dataclasses.FrozenInstanceError):
         opts.drop_captions = False  # type: ignore[misc]
+
+
+# --------------------------------------------------------------- page dumps
+PORT_PARAGRAPHS_START = [
+    "Dockworkers at the country's second-largest container port voted on Tuesday",
+    "The union said 71 percent of its members backed the deal",
+    "Port managers said the first ships would be worked on Wednesday morning",
+    "Importers of fresh fruit and car parts had warned",
+    '"Nobody won this strike, but the port is open',
+    "The government, which had offered to send a mediator last week",
+]
+
+
+def test_a_page_dump_keeps_the_article_and_finds_its_headline(fixtures) -> None:
+    cleaned = clean_text((fixtures / "page_dump_port.txt").read_text(encoding="utf-8"))
+    assert cleaned.title == "Port strike ends after dockworkers accept new contract"
+    assert len(cleaned.paragraphs) == len(PORT_PARAGRAPHS_START)
+    for paragraph, start in zip(cleaned.paragraphs, PORT_PARAGRAPHS_START, strict=True):
+        assert paragraph.startswith(start)
+
+
+def test_without_the_block_model_a_page_dump_keeps_its_furniture(fixtures) -> None:
+    text = (fixtures / "page_dump_port.txt").read_text(encoding="utf-8")
+    cleaned = clean_text(text, CleanOptions(use_block_model=False))
+    assert any("Privacy policy" in p for p in cleaned.paragraphs)
+
+
+AWARDS = (
+    "Harbour film festival names its winners\n\n"
+    "The documentary about the last ferry crossing to the islands won the top prize at the Harbour film "
+    "festival on Saturday, the first time a film shot in the region has taken the award.\n\n"
+    "The jury praised its patience and said it had shown a way of life that few people outside the "
+    "islands had seen.\n\nThe winners were:\n\n"
+) + "\n".join(
+    f"{prize} - {film}"
+    for prize, film in [
+        ("Best film", "The Last Crossing"),
+        ("Best director", "Ines Morrow for Salt Roads"),
+        ("Best actress", "Dana Okoye for The Lighthouse Keeper"),
+        ("Best actor", "Samir Haddad for Low Tide"),
+        ("Best screenplay", "Paul Brandt for Night Market"),
+        ("Best short film", "Gulls"),
+        ("Best animation", "The Paper Boat"),
+        ("Best music", "Lena Ruiz for Salt Roads"),
+        ("Best editing", "Kofi Mensah for The Last Crossing"),
+        ("Best cinematography", "Ada Lind for Low Tide"),
+        ("Best debut", "Marta Silva for Harbour Lights"),
+        ("Best sound", "Night Market"),
+        ("Best design", "The Lighthouse Keeper"),
+        ("Audience award", "The Paper Boat"),
+        ("Jury prize", "Gulls"),
+        ("Young critics award", "Harbour Lights"),
+        ("Special mention", "Ferry children of Inishmore"),
+        ("Lifetime award", "Agnes Byrne"),
+    ]
+)
+
+
+def test_an_article_with_a_long_list_loses_no_line() -> None:
+    cleaned = clean_text(AWARDS)
+    assert cleaned.title == "Harbour film festival names its winners"
+    body = " ".join(cleaned.paragraphs)
+    for line in AWARDS.splitlines()[2:]:
+        assert line.strip() in body
+
+
+def _subsequence(small: str, big: str) -> bool:
+    it = iter(big)
+    return all(ch in it for ch in small)
+
+
+_LINES = st.one_of(
+    st.sampled_from(["", "Home", "* [News](https://example.org/news)", "Share this article", "# Headline here"]),
+    st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Zs"]), max_size=80),
+)
+
+
+@given(st.lists(_LINES, max_size=45).map("\n".join))
+@settings(max_examples=150, deadline=None)
+def test_cleaning_never_invents_text_and_keeps_order(text: str) -> None:
+    cleaned = clean_text(text)
+    out = " ".join(([cleaned.title] if cleaned.title else []) + cleaned.paragraphs)
+    assert _subsequence("".join(out.split()), "".join(text.split()))
+
+
+def _words_kept(body: str, cleaned: CleanText) -> tuple[int, int]:
+    words = Counter(w.lower() for w in re.findall(r"\w+", body))
+    kept = Counter(w.lower() for p in cleaned.paragraphs for w in re.findall(r"\w+", p))
+    return sum(min(n, kept[w]) for w, n in words.items()), sum(words.values())
+
+
+def test_clean_articles_keep_their_body_words(bbc_root, reuters_root) -> None:
+    """Real articles the block model never saw (BBC News, Reuters ModApte test): >= 99.5% of words kept."""
+    from newsml.datasets import load_reuters
+
+    texts = [p.read_text(encoding="latin-1") for p in sorted((bbc_root / "News Articles").rglob("*.txt"))[::5]]
+    texts += [t for t in load_reuters(reuters_root).test_texts if t.count("\n") >= 20]
+    kept = total = 0
+    for text in texts:
+        _, _, body = text.partition("\n")
+        k, n = _words_kept(body, clean_text(text))
+        kept, total = kept + k, total + n
+    assert kept / total >= 0.995
+
+
+# ------------------------------------------- what ends and opens real articles
+CLOSING = "The ministry said the new rules would take effect by the end of May."
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ["Daily Star Youtube"],
+        ["Follow The Gazette on Instagram"],
+        ["(AFP)", "Back To Top"],
+        ["Back To Top", "(AFP)"],
+        ["(AFP)", "Follow The Gazette on Instagram", "Back To Top"],
+        ["(END)"],
+        ["Reporting by Jane Roe in Geneva; Editing by Tom Hale"],
+    ],
+)
+@pytest.mark.parametrize("separator", ["\n", "\n\n"])
+def test_credits_and_promotion_lines_end_nothing_in_any_order(tail: list[str], separator: str) -> None:
+    text = "Ministry sets date\n\nOfficials met on Monday.\n\n" + CLOSING + separator + separator.join(tail)
+    assert clean_text(text).paragraphs[-1] == CLOSING
+
+
+def test_a_credit_glued_to_the_last_sentence_goes_when_furniture_follows() -> None:
+    text = f"Ministry sets date\n\nOfficials met on Monday.\n\n{CLOSING} (AFP)\n\nDaily Star Youtube"
+    assert clean_text(text).paragraphs[-1] == CLOSING
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Support for the plan fell to 38 percent in a weekly poll by Reuters/Ipsos.",
+        "Follow us to the library, the campaign's posters say.",
+        "Reporting by the local paper found that most of the money was never spent.",
+        "By Tuesday, the water had gone down in most of the town.",
+    ],
+)
+def test_real_sentences_that_look_like_furniture_stay(sentence: str) -> None:
+    text = f"Flood waters recede\n\nResidents began to clean up on Monday.\n\n{sentence}\n\nMore rain is due."
+    assert sentence in clean_text(text).paragraphs
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "Published : 2026-03-04 09:12 / Updated : 2026-03-04 11:40",
+        "WORLD NEWS",
+        "WORLD NEWS\nUpdated: 4 March 2026",
+    ],
+)
+def test_date_stamps_and_section_labels_are_not_the_title(above: str) -> None:
+    text = f"{above}\nFerry service resumes after storm\n\nThe ferry to the islands sailed again on Tuesday."
+    cleaned = clean_text(text)
+    assert cleaned.title == "Ferry service resumes after storm"
+    assert cleaned.paragraphs == ["The ferry to the islands sailed again on Tuesday."]
+
+
+@pytest.mark.parametrize(
+    ("opening", "body"),
+    [
+        ("SEOUL, Aug. 2 (Yonhap) -- ", "North Korea fired two missiles on Tuesday."),
+        ("WASHINGTON (Reuters) - ", "The Senate passed the bill on Tuesday."),
+        ("BEIRUT, Lebanon -- ", "Smoke rose over the port on Tuesday."),
+        ("(CNN)", "The storm hit the coast on Tuesday."),
+    ],
+)
+def test_a_dateline_does_not_open_the_body(opening: str, body: str) -> None:
+    cleaned = clean_text(f"Headline of the story\n\n{opening}{body} More followed.")
+    assert cleaned.paragraphs == [f"{body} More followed."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Kim Soo-yeon, kimsy@example.co.kr",
+        "By Amina Farouk",
+        "[Photo: Yonhap]",
+        "Image source, Getty Images",
+        "Image caption, Workers clear the road after the storm",
+    ],
+)
+def test_bylines_and_photo_lines_leave_the_body(line: str) -> None:
+    text = f"Storm clears\n\n{line}\n\nWorkers cleared the road on Sunday.\n\n{line}\n\nThe road opened on Monday."
+    assert clean_text(text).paragraphs == ["Workers cleared the road on Sunday.", "The road opened on Monday."]

@@ -217,3 +217,18 @@ def test_fast_path_agrees_with_plain_punkt(fixtures):
         assert tokenizer.text_contains_sentbreak(ctx) == PunktSentenceTokenizer.text_contains_sentbreak(
             tokenizer, ctx
         ), ctx
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Orders went to Samsung Electronics Co. Japanese suppliers said they would cut output.",
+            ["Orders went to Samsung Electronics Co.", "Japanese suppliers said they would cut output."],
+        ),
+        ("Samsung Electronics Co. Chairman Lee spoke.", ["Samsung Electronics Co. Chairman Lee spoke."]),
+        ("Hyundai Motor Co. Ltd. said profit rose.", ["Hyundai Motor Co. Ltd. said profit rose."]),
+    ],
+)
+def test_a_company_suffix_ends_a_sentence_only_before_a_sentence(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected

@@ -1,6 +1,14 @@
-"""Strip scraped-page mess from article text and find its title and paragraphs.
+"""Find the article in a text: its title and body paragraphs, without page furniture.
 
-Every rule can be switched off through :class:`CleanOptions`. The functions
+Two paths, chosen by the text's size. A text of :data:`MIN_PAGE_BLOCKS`
+blocks (lines or paragraphs) or more is taken as a possible page dump: the
+learned block classifier (:mod:`newsml.preprocess.block_model`) keeps the
+article's blocks and drops menus, link lists and footers, and the headline is
+looked for just above the article. A shorter text, nearly always an article
+already, gets the hand-written line rules (:mod:`newsml.preprocess.rules`).
+Both then drop a trailing agency credit and re-join broken sentences.
+
+Every step can be switched off through :class:`CleanOptions`. The functions
 here are pure: text in, text out.
 """
 
@@ -8,23 +16,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from newsml.preprocess.blocks import Block, split_blocks
+from newsml.preprocess.rules import (
+    _BOILERPLATE,
+    _BOILERPLATE_MAX_WORDS,
+    _CAPTION,
+    _CAPTION_MAX_WORDS,
+    CREDIT_ONLY,
+    CREDIT_TAIL,
+    DATELINE,
+    is_boilerplate_line,
+    is_byline,
+    is_caption_line,
+    is_promo_line,
+    is_section_label,
+)
 
 
 @dataclass(frozen=True)
 class CleanOptions:
     """Which cleaning rules to apply (all on by default)."""
 
-    #: Drop navigation and sharing lines ("Share this article", "Advertisement").
+    #: Drop navigation, sharing, date-stamp and byline lines ("Share this article",
+    #: "Updated: 4 March 2026", "By Jane Roe, jroe@example.com").
     drop_boilerplate: bool = True
-    #: Drop a trailing agency credit such as "(AP)", "(Reuters)" or "- AFP".
+    #: Drop what ends an article after its last sentence, in any order: agency
+    #: credits ("(AP)", "- AFP", "(END)") and the publisher's promotion lines.
     drop_agency_credit: bool = True
+    #: Drop a dateline opening the body ("SEOUL, Aug. 2 (Yonhap) --", "(CNN)").
+    drop_dateline: bool = True
     #: Drop stand-alone photo caption and credit lines ("Photo: J. Doe/Staff").
     drop_captions: bool = True
     #: Re-join a sentence that a blank line broke in two.
     join_broken_paragraphs: bool = True
     #: Take the first line as the title when it looks like a headline.
     detect_title: bool = True
+    #: Let the learned block classifier find the article in long texts (page dumps).
+    use_block_model: bool = True
 
 
 #: The default options: every rule on.
@@ -38,58 +68,6 @@ class CleanText(NamedTuple):
     paragraphs: list[str]
 
 
-_AGENCIES = (
-    r"AP|AFP|Reuters|Yonhap|Xinhua|Kyodo|dpa|DPA|UPI|Bloomberg|ANSA|EFE|PTI|IANS|"
-    r"Bernama|Anadolu|TASS|Interfax|ANI|Lusa|KNA|WAM|SPA|APA|PA|CNA|Antara|NTB|TT|"
-    r"Agencies|AAP|CP|Kyodo News|Jiji|Jiji Press|Efe|Reuters/AP|AP/Reuters"
-)
-_CREDIT_TAIL = re.compile(
-    rf"(?:\s*[-\u2013\u2014]+\s*|\s*)\((?:{_AGENCIES})\)\s*$"
-    rf"|\s*[-\u2013\u2014]+\s*(?:{_AGENCIES})\.?\s*$"
-)
-_CREDIT_ONLY = re.compile(rf"^\s*(?:[-\u2013\u2014]+\s*)?\(?(?:{_AGENCIES})\)?\.?\s*$")
-
-_BOILERPLATE = re.compile(
-    r"^(?:"
-    r"back to top|top of page|skip to (?:main )?content|jump to|menu|home|"
-    r"share(?: (?:this|the))?(?: article| story| page| post| on \w+| via \w+)?|"
-    r"(?:share|post) (?:on|to|via) (?:facebook|twitter|x|linkedin|whatsapp|email|reddit)|"
-    r"facebook|twitter|linkedin|whatsapp|email|e-mail|print(?: this)?(?: article| page)?|"
-    r"tweet(?: this)?|copy link|link copied|comments?|\d+ comments?|show comments|"
-    r"subscribe(?: now| today| here)?|"
-    r"(?:subscribe|sign up|register)\b.*\b(?:newsletters?|updates|alerts|subscription)\b.*|"
-    r"get (?:our|the) (?:free )?(?:daily |weekly )?newsletter.*|"
-    r"related(?: stories| articles| content| coverage| links| topics| news| reading)?|"
-    r"more on this (?:story|topic)|you (?:may|might) also like|most (?:read|popular|viewed|shared)|"
-    r"top stories|trending(?: now)?|recommended(?: for you)?|"
-    r"advertisement|advert|ad|sponsored(?: content)?|story continues below(?: advertisement)?|"
-    r"(?:read|see) (?:more|next|also|full story)\b.*|continue reading.*|keep reading.*|"
-    r"click here\b.*|follow us\b.*|listen to (?:this )?(?:article|story)\b.*|"
-    r"\d+ min(?:ute)?s? read|loading(?:\.\.\.)?|all rights reserved\.?|"
-    r"(?:copyright\s*(?:\u00a9|\(c\)|\d{4}\b)|\u00a9).*|copyright\b.*\ball rights reserved\b.*|"
-    r"accept (?:all )?cookies|we use cookies\b.*"
-    r")[\s:.!>\u00bb\u203a|-]*$",
-    re.IGNORECASE,
-)
-_BOILERPLATE_MAX_WORDS = 12
-
-_CAPTION = re.compile(
-    r"^(?:"
-    r"\(?(?:photo|photograph|picture|pic|image|images|video|caption|credit|illustration|"
-    r"graphic|pictured|file photo|top photo|main photo|above)s?(?: credit| caption| copyright)?"
-    r"\s*[:|\u2013\u2014-]\s*.+|"
-    r"\(?(?:photo|photograph|picture|image)s? (?:by|courtesy(?: of)?|credit)\b.+|"
-    r"image (?:copyright|caption)\b.*|"
-    r".*\b(?:AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|Kyodo|Bloomberg|Staff|File) ?"
-    r"(?:Photo|photo|Images|via Getty Images)?/"
-    # The credited name: capitalised words ("Jane Roe", "Getty Images", "Peter de Jong").
-    r"(?-i:[A-Z][\w.'\u2019-]*(?:[ ,]+(?:(?:de|da|di|du|van|von|der|den|la|le|el|al|bin) )*"
-    r"[A-Z][\w.'\u2019-]*)*)\)?\.?"
-    r")$",
-    re.IGNORECASE,
-)
-_CAPTION_MAX_WORDS = 40
-
 _CONNECTIVE_END = re.compile(
     r"\b(?:the|a|an|of|to|and|or|but|in|on|at|for|with|by|from|that|which|who|whose|"
     r"as|is|was|were|are|be|been|has|have|had|its|their|his|her|our|this|these|those|"
@@ -102,34 +80,148 @@ _HEADLINE_MAX_WORDS = 25
 _HEADLINE_MAX_CHARS = 250
 
 
-def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS) -> CleanText:
-    """Split ``text`` into title and paragraphs, dropping scraped-page mess."""
+#: Texts with at least this many blocks go through the learned block classifier.
+MIN_PAGE_BLOCKS = 20
+# How far above the article's first block the headline is looked for.
+_HEADLINE_WINDOW = 12
+# Share of a headline's content words that must occur in the body.
+_HEADLINE_MIN_OVERLAP = 0.5
+_SITE_TAIL = re.compile(r"\s+[|\u2013\u2014:-]\s+[^|\u2013\u2014]{1,40}$")
+_WORD = re.compile(r"\w+")
+
+
+def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS, *, block_model: Any = None) -> CleanText:
+    """Split ``text`` into title and paragraphs, dropping page furniture.
+
+    ``block_model`` replaces the shipped block classifier (a fitted
+    scikit-learn classifier over :func:`newsml.preprocess.blocks.block_features`).
+    """
+    # Blocks are non-empty lines or groups of them: fewer lines, fewer blocks.
+    if options.use_block_model and sum(1 for line in text.splitlines() if line.strip()) >= MIN_PAGE_BLOCKS:
+        blocks = split_blocks(text)
+        if len(blocks) >= MIN_PAGE_BLOCKS:
+            page = _clean_page(blocks, options, block_model)
+            if page is not None:
+                return _finish(*page, options)
+    title, paragraphs = _clean_with_rules(text, options)
+    return _finish(title, paragraphs, options)
+
+
+def _finish(title: str | None, paragraphs: list[str], options: CleanOptions) -> CleanText:
+    if options.drop_agency_credit and paragraphs:
+        paragraphs = strip_agency_credit(paragraphs)
+    if options.drop_dateline and paragraphs:
+        dateline = DATELINE.match(paragraphs[0])
+        if dateline and paragraphs[0][dateline.end() :].strip():
+            paragraphs = [paragraphs[0][dateline.end() :], *paragraphs[1:]]
+    if options.join_broken_paragraphs:
+        paragraphs = join_broken_paragraphs(paragraphs)
+    return CleanText(title, paragraphs)
+
+
+def _clean_page(blocks: list[Block], options: CleanOptions, model: Any) -> tuple[str | None, list[str]] | None:
+    """Title and paragraphs of a long text, the blocks chosen by the block classifier.
+
+    ``None`` when the text turns out to be an article that needs the rules only.
+    """
+    from newsml.preprocess.block_model import THRESHOLD, block_probabilities
+
+    keep = block_probabilities(blocks, model) >= THRESHOLD
+    if not keep.any():
+        # Nothing looks like an article: keep every block rather than lose the text.
+        keep[:] = True
+    first = int(keep.argmax())
+    if first <= 1 and not _shows_page_furniture(blocks):
+        # The text starts with its article and nothing marks it as a page: it is
+        # an article (its lists and tables included); the rules are safer there.
+        return None
+    paragraphs = [b.text for b, k in zip(blocks, keep, strict=True) if k]
+    title = None
+    if options.detect_title:
+        title = find_headline(blocks[max(0, first - _HEADLINE_WINDOW) : first], paragraphs)
+        if title is None and looks_like_headline(paragraphs[0], paragraphs[1:], options):
+            title = paragraphs.pop(0)
+    return title, paragraphs
+
+
+def _shows_page_furniture(blocks: list[Block]) -> bool:
+    """Whether any block has links, repeats another, or is a navigation line."""
+    seen: set[str] = set()
+    for block in blocks:
+        if block.n_links or block.text in seen or is_boilerplate_line(block.text):
+            return True
+        seen.add(block.text)
+    return False
+
+
+def find_headline(candidates: list[Block], body: list[str]) -> str | None:
+    """The headline among the blocks just above the article, or ``None``.
+
+    A headline is short, does not end like a sentence, is not a navigation
+    line, and most of its content words occur in the body. The nearest such
+    block wins, a markdown heading first; a " | Site Name" tail is cut.
+    """
+    from newsml.preprocess.words import STOP_WORDS
+
+    body_words = {w.lower() for p in body for w in _WORD.findall(p)}
+    best: tuple[float, int] | None = None
+    best_text = None
+    for distance, block in enumerate(reversed(candidates)):
+        text = block.text
+        words = text.split()
+        if not 3 <= len(words) <= _HEADLINE_MAX_WORDS or len(text) > _HEADLINE_MAX_CHARS:
+            continue
+        if text.rstrip("\"'\u201d\u2019)]")[-1:] in ".,;:" or is_boilerplate_line(text) or is_caption_line(text):
+            continue
+        content = [w.lower() for w in _WORD.findall(text) if w.lower() not in STOP_WORDS and not w.isdigit()]
+        if len(content) < 2:
+            continue
+        overlap = sum(w in body_words for w in content) / len(content)
+        if overlap < _HEADLINE_MIN_OVERLAP:
+            continue
+        score = (float(block.heading), overlap - 0.02 * distance)
+        if best is None or score > best:
+            best, best_text = score, text
+    if best_text is None:
+        return None
+    tail = _SITE_TAIL.search(best_text)
+    if tail and len(tail.group().split()) <= 6:
+        best_text = best_text[: tail.start()]
+    return _SPACES.sub(" ", best_text).strip()
+
+
+def _clean_with_rules(text: str, options: CleanOptions) -> tuple[str | None, list[str]]:
+    """Title and paragraphs of a short text by the hand-written line rules."""
     blocks = [b for b in _BLANK_LINES.split(text.strip()) if b.strip()]
     title = None
     # Navigation lines above the headline ("Share this article") would be dropped
     # anyway; drop them first so that they do not hide the headline.
     while blocks:
         first_line, _, rest = blocks[0].partition("\n")
-        if not _is_droppable_line(first_line, options):
+        later = [rest] + blocks[1:] if rest.strip() else blocks[1:]
+        droppable = _is_droppable_line(first_line, options)
+        if not (droppable or _is_section_label_above_headline(first_line, later, options)):
             break
-        blocks = [rest] + blocks[1:] if rest.strip() else blocks[1:]
+        blocks = later
     if options.detect_title and blocks:
         first_line, _, rest = blocks[0].partition("\n")
         later = [rest] + blocks[1:] if rest.strip() else blocks[1:]
         if looks_like_headline(first_line, later, options):
             title = _SPACES.sub(" ", first_line).strip()
             blocks = later
+    # Lines, each with the number of its paragraph, so that credits and promotion
+    # lines ending the text are found across paragraph breaks.
+    lines = [(i, ln) for i, block in enumerate(blocks) for ln in block.split("\n") if ln.strip()]
+    lines = [(i, ln) for i, ln in lines if not _is_droppable_line(ln, options)]
+    if options.drop_agency_credit:
+        kept = strip_agency_credit([ln for _, ln in lines])
+        lines = [(i, ln) for (i, _), ln in zip(lines, kept, strict=False)]
     paragraphs = []
-    for block in blocks:
-        lines = [ln for ln in block.split("\n") if not _is_droppable_line(ln, options)]
-        paragraph = _SPACES.sub(" ", " ".join(lines)).strip()
+    for i in range(len(blocks)):
+        paragraph = _SPACES.sub(" ", " ".join(ln for j, ln in lines if j == i)).strip()
         if paragraph:
             paragraphs.append(paragraph)
-    if options.drop_agency_credit and paragraphs:
-        paragraphs = strip_agency_credit(paragraphs)
-    if options.join_broken_paragraphs:
-        paragraphs = join_broken_paragraphs(paragraphs)
-    return CleanText(title, paragraphs)
+    return title, paragraphs
 
 
 def looks_like_headline(line: str, rest: list[str], options: CleanOptions = DEFAULT_OPTIONS) -> bool:
@@ -153,16 +245,27 @@ def looks_like_headline(line: str, rest: list[str], options: CleanOptions = DEFA
 
 
 def strip_agency_credit(paragraphs: list[str]) -> list[str]:
-    """Remove an agency credit ("(AP)", "- AFP") ending the last paragraph."""
+    """Remove what follows an article's last sentence, in any order.
+
+    Agency credits, alone ("(AP)", "(END)") or ending the last paragraph
+    ("... by the end of May. (AFP)"), the publisher's promotion lines ("Daily
+    Star Youtube", "Follow The Gazette on Instagram") and navigation lines
+    ("Back To Top") are removed from the end until a paragraph of the article
+    is reached. Earlier paragraphs are returned unchanged.
+    """
     paragraphs = list(paragraphs)
-    last = paragraphs[-1]
-    if _CREDIT_ONLY.match(last):
-        return paragraphs[:-1]
-    stripped = _CREDIT_TAIL.sub("", last).rstrip()
-    if stripped:
-        paragraphs[-1] = stripped
-    else:
-        paragraphs.pop()
+    while paragraphs:
+        last = paragraphs[-1].strip()
+        if not last or CREDIT_ONLY.match(last) or is_promo_line(last) or is_boilerplate_line(last):
+            paragraphs.pop()
+            continue
+        stripped = CREDIT_TAIL.sub("", last).rstrip()
+        if stripped == last:
+            break
+        if stripped:
+            paragraphs[-1] = stripped
+        else:
+            paragraphs.pop()
     return paragraphs
 
 
@@ -178,11 +281,25 @@ def join_broken_paragraphs(paragraphs: list[str]) -> list[str]:
     return learned_join(paragraphs)
 
 
+def _is_section_label_above_headline(line: str, rest: list[str], options: CleanOptions) -> bool:
+    """Whether ``line`` is a section label ("WORLD NEWS") with a headline below it."""
+    if not (options.detect_title and is_section_label(line)):
+        return False
+    while rest:
+        next_line, _, after = rest[0].partition("\n")
+        rest = [after] + rest[1:] if after.strip() else rest[1:]
+        if not _is_droppable_line(next_line, options):
+            return looks_like_headline(next_line, rest, options)
+    return False
+
+
 def _is_droppable_line(line: str, options: CleanOptions) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
     n_words = len(stripped.split())
     if options.drop_boilerplate and n_words <= _BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(stripped):
+        return True
+    if options.drop_boilerplate and is_byline(stripped):
         return True
     return options.drop_captions and n_words <= _CAPTION_MAX_WORDS and bool(_CAPTION.match(stripped))

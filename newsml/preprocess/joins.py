@@ -46,7 +46,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact
+from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact, predict_positive
 from newsml.errors import ModelError
 from newsml.preprocess.sentences import ABBREVIATIONS
 
@@ -494,7 +494,7 @@ class JoinClassifier(BaseEstimator):
         check_is_fitted(self, "model_")
         if len(X) == 0:
             return np.zeros(0)
-        return _predict_one_thread(self.model_, np.asarray(X, dtype=float))
+        return predict_positive(self.model_, np.asarray(X, dtype=float))
 
     def join_probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """The probability that each boundary ``(previous, following)`` breaks one sentence.
@@ -522,15 +522,6 @@ def _table(model: JoinClassifier) -> OrthoTable:
         words = tuple(model.words_.split("\n")) if model.words_ else ()
         table = _TABLES[model] = OrthoTable(words, model.counts_)
     return table
-
-
-def _predict_one_thread(model, features: np.ndarray) -> np.ndarray:
-    """``model.predict_proba(features)[:, 1]`` without an OpenMP thread team (see ranking.learned)."""
-    try:
-        raw = model._raw_predict(features, n_threads=1)
-    except (AttributeError, TypeError):
-        return model.predict_proba(features)[:, 1]
-    return 1.0 / (1.0 + np.exp(-raw.ravel()))
 
 
 #: Types a join model file may hold; nothing else is loaded.

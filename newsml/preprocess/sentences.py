@@ -48,6 +48,10 @@ _INNER_BREAK = re.compile(r"[.?!]\S*\s+\S")
 # new sentence: a capitalised word, possibly after an opening quote.
 _MISSED_BREAK = re.compile(
     r"(\b(?:[A-Z]{2,}\.|(?<!\.)\.\.\.|\u2026)[\"'\u201d\u2019]?)\s+(?=[\"'\u201c\u2018]?[A-Z][a-z])"
+    # A company suffix that ends a sentence: "... Samsung Electronics Co. Japanese
+    # suppliers said": a capitalised word then a lower-case one starts a sentence,
+    # where a title or a name ("Co. Chairman Lee", "Inc. Chief Executive") does not.
+    r"|(\b(?:Co|Corp|Inc|Ltd|Plc|Bros)\.)\s+(?=[A-Z][a-z]+\s+[a-z])"
 )
 # A candidate context that starts with a plain word and a period: "said. The".
 _PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.\s")
@@ -149,11 +153,12 @@ def _missed_breaks(paragraph: str, start: int, end: int) -> list[tuple[int, int]
     Punkt matches abbreviations without regard to case, so an acronym that ends
     a sentence ("approval from the SEC. The ...") hides the break, and it never
     breaks after an ellipsis. Both are split here when a capitalised word or an
-    opening quote follows.
+    opening quote follows; a company suffix ("Co.", "Inc.") when a capitalised
+    word and a lower-case one follow.
     """
     pieces = []
     for match in _MISSED_BREAK.finditer(paragraph, start, end):
-        cut = match.end(1)
+        cut = match.end(1) if match.group(1) else match.end(2)
         pieces.append((start, cut))
         start = match.end()
     pieces.append((start, end))

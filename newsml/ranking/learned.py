@@ -24,7 +24,7 @@ from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact
+from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact, predict_positive
 from newsml.preprocess import Document, parse_article
 from newsml.ranking.features import FEATURE_NAMES, TermMatrix, sentence_features
 from newsml.ranking.labels import sentence_labels
@@ -131,26 +131,10 @@ class SentenceRanker(BaseEstimator):
         if n == 0:
             return np.zeros(0)
         ranked = doc if n <= MAX_RANKED else dataclasses.replace(doc, sentences=doc.sentences[:MAX_RANKED])
-        scores = _predict_one_thread(self.model_, sentence_features(ranked, k, matrix))
+        scores = predict_positive(self.model_, sentence_features(ranked, k, matrix))
         if n > MAX_RANKED:  # the rest follow in document order, below every ranked sentence
             scores = np.concatenate([scores, -np.arange(1, n - MAX_RANKED + 1, dtype=float)])
         return scores
-
-
-def _predict_one_thread(model: HistGradientBoostingClassifier, features: np.ndarray) -> np.ndarray:
-    """``model.predict_proba(features)[:, 1]`` without an OpenMP thread team.
-
-    One article is a few dozen rows: spreading them over threads saves no time
-    and the idle threads spin, doubling the CPU cost per article (measured);
-    batch workers already run single-threaded. ``_raw_predict(..., n_threads=1)``
-    is scikit-learn's own path with the thread count fixed; if a future version
-    drops it, the public call is used.
-    """
-    try:
-        raw = model._raw_predict(features, n_threads=1)
-    except (AttributeError, TypeError):
-        return model.predict_proba(features)[:, 1]
-    return 1.0 / (1.0 + np.exp(-raw.ravel()))
 
 
 def as_document(article: str | Document) -> Document:

@@ -1,0 +1,144 @@
+"""The hand-written line rules: boilerplate, photo captions and credits, agency credits.
+
+Short texts (nearly always clean articles) get these rules directly in
+:mod:`newsml.preprocess.clean`; for page dumps the learned block classifier
+uses them as features (:mod:`newsml.preprocess.blocks`) and decides.
+"""
+
+from __future__ import annotations
+
+import re
+
+AGENCIES = (
+    r"AP|AFP|Reuters|Yonhap|Xinhua|Kyodo|dpa|DPA|UPI|Bloomberg|ANSA|EFE|PTI|IANS|"
+    r"Bernama|Anadolu|TASS|Interfax|ANI|Lusa|KNA|WAM|SPA|APA|PA|CNA|Antara|NTB|TT|"
+    r"Agencies|AAP|CP|Kyodo News|Jiji|Jiji Press|Efe|Reuters/AP|AP/Reuters"
+)
+CREDIT_TAIL = re.compile(
+    rf"(?:\s*[-\u2013\u2014]+\s*|\s*)\((?:{AGENCIES}|END|end)\)\s*$"
+    rf"|\s*[-\u2013\u2014]+\s*(?:{AGENCIES})\.?\s*$"
+)
+CREDIT_ONLY = re.compile(rf"^\s*(?:[-\u2013\u2014]+\s*)?\(?(?:{AGENCIES}|END|end)\)?\.?\s*$")
+
+#: A dateline opening the first paragraph: "SEOUL, Aug. 2 (Yonhap) --",
+#: "WASHINGTON (Reuters) -", "(CNN)", "BEIRUT, Lebanon --".
+_PLACE = (
+    r"[A-Z][A-Z.'\u2019-]+(?:[ -][A-Z][A-Z.'\u2019-]+)*(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*)?"
+    r"(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}))?"
+)
+DATELINE = re.compile(
+    rf"^(?:(?:{_PLACE} ?)?\((?:{AGENCIES}|CNN)\)\s*(?:--|[-\u2013\u2014:])?|{_PLACE}\s*(?:--|[\u2013\u2014]))\s*"
+)
+
+SOCIAL = (
+    r"social media|facebook|twitter|x|instagram|youtube|tiktok|linkedin|telegram|whatsapp|threads|"
+    r"google news|flipboard|bluesky|mastodon|snapchat|pinterest"
+)
+_BOILERPLATE = re.compile(
+    r"^(?:"
+    r"back to top|top of page|skip to (?:main )?content|jump to|menu|home|"
+    r"share(?: (?:this|the))?(?: article| story| page| post| on \w+| via \w+)?|"
+    r"(?:share|post) (?:on|to|via) (?:facebook|twitter|x|linkedin|whatsapp|email|reddit)|"
+    r"facebook|twitter|linkedin|whatsapp|email|e-mail|print(?: this)?(?: article| page)?|"
+    r"tweet(?: this)?|copy link|link copied|comments?|\d+ comments?|show comments|"
+    r"subscribe(?: now| today| here)?|"
+    r"(?:subscribe|sign up|register)\b.*\b(?:newsletters?|updates|alerts|subscription)\b.*|"
+    r"get (?:our|the) (?:free )?(?:daily |weekly )?newsletter.*|"
+    r"related(?: stories| articles| content| coverage| links| topics| news| reading)?|"
+    r"more on this (?:story|topic)|you (?:may|might) also like|most (?:read|popular|viewed|shared)|"
+    r"top stories|trending(?: now)?|recommended(?: for you)?|"
+    r"advertisement|advert|ad|sponsored(?: content)?|story continues below(?: advertisement)?|"
+    r"(?:read|see) (?:more|next|also|full story)\b.*|continue reading.*|keep reading.*|"
+    r"click here\b.*|listen to (?:this )?(?:article|story)\b.*|"
+    rf"follow us|follow (?:us|[\w'\u2019&. -]{{1,40}}?) (?:on|at|in) (?:{SOCIAL})\b.*|"
+    r"(?:published|updated|posted|last updated|first published|modified)(?: on| at)?\s*:?\s*(?=.*\d).*|"
+    r"\d+ min(?:ute)?s? read|loading(?:\.\.\.)?|all rights reserved\.?|"
+    r"(?:copyright\s*(?:\u00a9|\(c\)|\d{4}\b)|\u00a9).*|copyright\b.*\ball rights reserved\b.*|"
+    r"accept (?:all )?cookies|we use cookies\b.*"
+    r")[\s:.!>\u00bb\u203a|-]*$",
+    re.IGNORECASE,
+)
+_BOILERPLATE_MAX_WORDS = 12
+
+_PHOTO_SOURCES = r"AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|Kyodo|Bloomberg|Staff|File"
+# The credited name: capitalised words ("Jane Roe", "Getty Images", "Peter de Jong").
+_CREDITED = (
+    r"(?-i:[A-Z][\w.'\u2019-]*(?:[ ,]+(?:(?:de|da|di|du|van|von|der|den|la|le|el|al|bin) )*"
+    r"[A-Z][\w.'\u2019-]*)*)"
+)
+_CAPTION = re.compile(
+    r"^(?:"
+    r"\(?(?:photo|photograph|picture|pic|image|images|video|caption|credit|illustration|"
+    r"graphic|pictured|file photo|top photo|main photo|above)s?(?: credit| caption| copyright)?"
+    r"\s*[:|\u2013\u2014-]\s*.+|"
+    r"\(?(?:photo|photograph|picture|image)s? (?:by|courtesy(?: of)?|credit)\b.+|"
+    r"image (?:copyright|caption)\b.*|"
+    r"\[(?:photo|image|picture|video|graphic|illustration)s?\b[^\]]*\]|"
+    r"image (?:copyright|caption|source)\b.*|"
+    # "Reporting by Jane Roe; Editing by John Doe", in brackets or not.
+    r"\(?(?:additional )?(?:reporting|writing|editing|compiled|translation)(?: by|:)\s+(?-i:[A-Z])[^.!?]*\)?\.?|"
+    # A photo credit: "(AP Photo/Jane Roe)" ending a caption, "Reuters Photo/Jane Roe",
+    # a line that is only "Reuters/Jane Roe",
+    # or after a caption's last sentence ("... on Sunday. REUTERS/Kim Park"); not "a poll by Reuters/Ipsos."
+    rf".*\((?:{_PHOTO_SOURCES})(?: ?(?:Photo|photo|Images))?/{_CREDITED}\)\.?"
+    rf"|.*\b(?:{_PHOTO_SOURCES}) ?(?:Photo|photo|Images|via Getty Images)/{_CREDITED}\)?\.?"
+    rf"|(?:.*[.!?]\s+)?\(?(?:{_PHOTO_SOURCES})/{_CREDITED}\)?"
+    r")$",
+    re.IGNORECASE,
+)
+_CAPTION_MAX_WORDS = 40
+
+# A byline: "By Jane Roe", "By Kim Soo-yeon, kimsy@example.co.kr", "By Jane Roe | Reuters";
+# or any short line holding an e-mail address.
+_BYLINE = re.compile(
+    r"^(?:by\s+(?-i:[A-Z])[\w.'\u2019-]*(?:\s+(?:and\s+)?(?-i:[A-Z])[\w.'\u2019-]*){0,4}(?:\s*[,|/]\s*.*)?"
+    r"|.*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b.*)$",
+    re.IGNORECASE,
+)
+_BYLINE_MAX_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*$")
+# A publisher's promotion line at the end: "Daily Star Youtube", "The Gazette on Instagram".
+_PROMO = re.compile(rf"^(?-i:[A-Z])[\w'\u2019&. -]{{0,40}}?\s(?:on\s)?(?:{SOCIAL})$", re.IGNORECASE)
+_PROMO_MAX_WORDS = 6
+# A section label above the headline: "WORLD NEWS", "BUSINESS".
+_SECTION_LABEL = re.compile(r"^[A-Z][A-Z&/ -]{1,30}$")
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """Whether ``line`` is a navigation, sharing or promotion line."""
+    stripped = line.strip()
+    return bool(stripped) and len(stripped.split()) <= _BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.match(stripped))
+
+
+def is_caption_line(line: str) -> bool:
+    """Whether ``line`` is a stand-alone photo caption or credit line."""
+    stripped = line.strip()
+    return bool(stripped) and len(stripped.split()) <= _CAPTION_MAX_WORDS and bool(_CAPTION.match(stripped))
+
+
+def is_byline(line: str) -> bool:
+    """Whether ``line`` is an author's byline or a short line with an e-mail address."""
+    stripped = line.strip()
+    return (
+        bool(stripped)
+        and len(stripped.split()) <= _BYLINE_MAX_WORDS
+        and not _SENTENCE_END.search(stripped)
+        and bool(_BYLINE.match(stripped))
+    )
+
+
+def is_promo_line(line: str) -> bool:
+    """Whether ``line`` is a short promotion of the publisher's channels ("Daily Star Youtube")."""
+    stripped = line.strip().rstrip(".")
+    return len(stripped.split()) <= _PROMO_MAX_WORDS and bool(_PROMO.match(stripped))
+
+
+def is_section_label(line: str) -> bool:
+    """Whether ``line`` is a short all-capitals section label ("WORLD NEWS")."""
+    stripped = line.strip()
+    return len(stripped.split()) <= 3 and bool(_SECTION_LABEL.match(stripped))
+
+
+def is_credit_only(line: str) -> bool:
+    """Whether ``line`` is nothing but an agency credit ("(AP)", "- Reuters")."""
+    return bool(CREDIT_ONLY.match(line))

@@ -1,0 +1,39 @@
+"""Flat-array scoring of HistGradientBoosting models gives scikit-learn's own scores."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from newsml.artifacts import predict_positive
+from newsml.trees import compiled
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 6))
+    X[rng.random(X.shape) < 0.1] = np.nan
+    y = ((np.nan_to_num(X[:, 0]) + np.nan_to_num(X[:, 1]) ** 2 + rng.normal(scale=0.5, size=600)) > 0.8).astype(int)
+    return X, y
+
+
+@pytest.mark.parametrize("params", [{"max_iter": 40}, {"max_iter": 120, "max_leaf_nodes": 63, "max_depth": None}])
+def test_compiled_trees_score_as_scikit_learn_does(data, params) -> None:
+    X, y = data
+    model = HistGradientBoostingClassifier(random_state=0, **params).fit(X, y)
+    trees = compiled(model)
+    assert trees is not None
+    np.testing.assert_allclose(trees.raw_predict(X), model.decision_function(X), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(predict_positive(model, X[:7]), model.predict_proba(X[:7])[:, 1], atol=1e-12)
+
+
+def test_models_the_arrays_cannot_hold_use_scikit_learn(data) -> None:
+    X, y = data
+    categorical = np.column_stack([X[:, :3], np.arange(len(X)) % 4])
+    model = HistGradientBoostingClassifier(max_iter=20, categorical_features=[3], random_state=0).fit(categorical, y)
+    assert compiled(model) is None
+    np.testing.assert_allclose(predict_positive(model, categorical[:9]), model.predict_proba(categorical[:9])[:, 1])
+    three = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, np.arange(len(X)) % 3)
+    assert compiled(three) is None
