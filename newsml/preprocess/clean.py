@@ -68,12 +68,6 @@ class CleanText(NamedTuple):
     paragraphs: list[str]
 
 
-_CONNECTIVE_END = re.compile(
-    r"\b(?:the|a|an|of|to|and|or|but|in|on|at|for|with|by|from|that|which|who|whose|"
-    r"as|is|was|were|are|be|been|has|have|had|its|their|his|her|our|this|these|those|"
-    r"than|into|over|after|before|while|said|says|not|would|will|could|should|may)$",
-    re.IGNORECASE,
-)
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
 _SPACES = re.compile(r"\s+")
 _HEADLINE_MAX_WORDS = 25
@@ -238,10 +232,15 @@ def looks_like_headline(line: str, rest: list[str], options: CleanOptions = DEFA
         return False
     if _is_droppable_line(line, options):
         return False
-    # A first line continued in lower case by the body is a broken sentence,
-    # unless the whole article is lower case (pre-tokenized corpora).
+    # A first line continued in lower case by the body may be a broken sentence:
+    # the learned join decides. A body opening with a capital follows a headline;
+    # a lower-case article (pre-tokenized corpora) has no such cue.
     next_text = next(b for b in rest if b.strip()).lstrip()
-    return not (next_text[:1].islower() and not line.islower() and _CONNECTIVE_END.search(line))
+    if not next_text[:1].islower() or line.islower() or not options.join_broken_paragraphs:
+        return True
+    from newsml.preprocess.joins import join_probability, load_join_model
+
+    return join_probability(line, next_text) < load_join_model().threshold
 
 
 def strip_agency_credit(paragraphs: list[str]) -> list[str]:
