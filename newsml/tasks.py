@@ -63,6 +63,8 @@ def warm_up(model_path: str, ranker_path: str | None = None) -> None:
 
     load_worker_model(model_path)
     load_worker_ranker(ranker_path)
+    from newsml.preprocess.block_model import load_block_model
     from newsml.preprocess.joins import load_join_model
 
     load_join_model()  # the paragraph-join model that cleaning uses
+    load_block_model()  # the block model that cleans page dumps
