@@ -42,6 +42,9 @@ from newsml.training import cleaner
 RESULTS = REPO_ROOT / "benchmarks" / "results"
 #: Published extractors shown beside newsml (output files of the benchmark).
 PUBLISHED = ("justext", "boilerpipe", "goose3", "dragnet", "readability", "news_please", "newspaper", "trafilatura")
+#: Dumps by other converters, never used in training: how the block model copes with
+#: layouts it has not seen (beautifulsoup's has no line breaks at all).
+UNSEEN = ("beautifulsoup", "nanohtml2text", "html2text_rs", "fast_html2md", "mdka", "html2md_rs")
 #: The issue's floors.
 FLOOR_GAIN, FLOOR_MEAN, FLOOR_KEPT, FLOOR_SPEED = 0.15, 0.88, 0.995, 1.5
 #: Median parse_article time on the 2,225 BBC articles before the block model (commit be31a30), ms.
@@ -146,6 +149,13 @@ def main(argv: list[str] | None = None) -> int:
             "newsml": scored({p: cleaner.cleaned_body(texts.get(p, ""), models[p]) for p in truth}),
         }
         logging.info("%s: %s", name, dumps[name]["newsml"])
+    unseen = {}
+    for name in UNSEEN:
+        texts = cleaner.load_outputs(bench_data, name)
+        unseen[name] = {
+            "raw dump": scored(texts),
+            "newsml": scored({p: cleaner.cleaned_body(texts.get(p, ""), models[p]) for p in truth}),
+        }
     html = scored(html_path(bench_data, models))
     published = {name: scored(cleaner.load_outputs(bench_data, name)) for name in PUBLISHED}
     corpora = clean_corpora(args.data)
@@ -158,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "pages": len(truth),
         "dumps": dumps,
         "newsml_mean_f1": round(mean_f1, 4),
+        "unseen_dumps": unseen,
         "html_path": html,
         "published": published,
         "clean_corpora": corpora,
@@ -180,6 +191,18 @@ def main(argv: list[str] | None = None) -> int:
                  f"{html['recall']:.3f} | {html['f1']:.3f} |")
     for name, s in published.items():
         lines.append(f"| HTML | {name} (published output) | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |")
+    lines += [
+        "",
+        "## Dumps by converters the block model never saw (same cross-validation by page)",
+        "",
+        "| converter | raw dump F1 | newsml F1 | newsml precision | newsml recall |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, rows in unseen.items():
+        n_ = rows["newsml"]
+        lines.append(
+            f"| {name} | {rows['raw dump']['f1']:.3f} | {n_['f1']:.3f} | {n_['precision']:.3f} | {n_['recall']:.3f} |"
+        )
     gains = {n: d["newsml"]["f1"] - d["raw dump"]["f1"] for n, d in dumps.items()}
     lines += [
         "",

@@ -28,6 +28,14 @@ _BULLET = re.compile(r"^\s*(?:[*+\u2022\u25cf\u25aa\u00b7-]|\d{1,3}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+# Other link forms of common converters: reference-style markdown ("[text][12]",
+# one level of nested brackets), a definition line ("[12]: https://..."), and a
+# target in brackets after the link text ("Business (/category/business/)").
+_MD_REF_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\[\d+\]")
+_MD_REF_DEF = re.compile(r"^\s*\[\d+\]:\s*\S+.*$")
+_PAREN_TARGET = re.compile(r"\s*\((?:https?://|www\.|/|#|mailto:|\.\./)[^()\s]*\)")
+# HTML tags that a converter left in ("<span id=...>").
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _MD_EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -50,18 +58,30 @@ class Block:
 
 
 def strip_markup(line: str) -> str:
-    """Remove markdown syntax from one line: bullets, headings, quotes, links, images, emphasis.
+    """Remove markup from one line: markdown bullets, headings, quotes, links, images, emphasis; HTML tags.
 
     Only removes characters; never adds text (link targets and image syntax go,
     link text stays).
     """
+    line = _HTML_TAG.sub(" ", line)
+    line = _MD_REF_DEF.sub("", line)
     line = _HEADING.sub("", line)
     line = _MD_QUOTE.sub("", line)
     line = _BULLET.sub("", line, count=1)
     line = _MD_IMAGE.sub(lambda m: m.group(1), line)
     line = _MD_LINK.sub(lambda m: m.group(1), line)
+    line = _MD_REF_LINK.sub(lambda m: m.group(1), line)
+    line = _PAREN_TARGET.sub("", line)
     line = _MD_EMPH.sub(lambda m: m.group(2), line)
     return _SPACES.sub(" ", line).strip()
+
+
+def count_links(raw: str) -> int:
+    """Links in a block of raw text: markdown (inline or reference), a target in brackets, or a bare URL."""
+    n = len(_MD_LINK.findall(raw)) + len(_MD_REF_LINK.findall(raw)) + len(_MD_REF_DEF.findall(raw))
+    rest = _MD_REF_DEF.sub("", _MD_REF_LINK.sub("", _MD_LINK.sub("", raw)))
+    n += len(_PAREN_TARGET.findall(rest))
+    return n + len(_URL.findall(_PAREN_TARGET.sub("", rest)))
 
 
 def is_wrapped(lines: list[str]) -> bool:
@@ -109,7 +129,7 @@ def split_blocks(text: str) -> list[Block]:
                 para_start=para_start,
                 bullet=bool(_BULLET.match(group[0])),
                 heading=bool(_HEADING.match(group[0])),
-                n_links=len(_MD_LINK.findall(raw)) + len(_URL.findall(_MD_LINK.sub("", raw))),
+                n_links=count_links(raw),
             )
         )
     return blocks
