@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsml.preprocess.blocks import block_features, feature_names, is_wrapped, split_blocks, strip_markup
+from newsml.preprocess.blocks import block_features, feature_names, is_flat, is_wrapped, split_blocks, strip_markup
 
 WRAPPED = """\
 The harbour authority said on Monday that the new breakwater would be finished
@@ -67,3 +67,15 @@ def test_features_of_any_text_are_finite_one_row_per_block(text: str) -> None:
     features = block_features(blocks)
     assert features.shape == (len(blocks), len(feature_names()))
     assert np.isfinite(features).all()
+
+
+def test_a_page_flattened_to_one_line_is_cut_into_sentences() -> None:
+    sentence = "The harbour authority said the breakwater would be finished before the winter storms."
+    menu = "Home News Sport Weather Business Opinion Puzzles Subscribe Sign in Search"
+    text = " ".join([menu, *[sentence] * 40])
+    assert len(text) >= 3000 and "\n" not in text
+    blocks = split_blocks(text)
+    # With no punctuation after it, the menu runs into the first sentence.
+    assert blocks[0].text == f"{menu} {sentence}" and not blocks[0].continues
+    assert [b.text for b in blocks[1:]] == [sentence] * 39 and all(b.continues for b in blocks[1:])
+    assert not is_flat(WRAPPED.splitlines())

@@ -55,6 +55,8 @@ class Block:
     bullet: bool
     heading: bool
     n_links: int
+    #: Whether the block is a later sentence of the same long line (see :func:`split_blocks`).
+    continues: bool = False
 
 
 def strip_markup(line: str) -> str:
@@ -93,14 +95,44 @@ def is_wrapped(lines: list[str]) -> bool:
     return near >= 0.15 * len(lengths)
 
 
+#: A line this long in a text of few lines is a whole page flattened to one line.
+FLAT_MIN_CHARS = 3000
+_FLAT_MAX_LINES = 4
+
+
+def is_flat(lines: list[str]) -> bool:
+    """Whether a text is a page with its line breaks lost (``get_text(" ")`` style)."""
+    kept = [ln for ln in lines if ln.strip()]
+    return 0 < len(kept) <= _FLAT_MAX_LINES and max(len(ln) for ln in kept) >= FLAT_MIN_CHARS
+
+
+def _sentence_blocks(lines: list[str]) -> list[Block]:
+    from newsml.preprocess.sentences import sentence_spans
+
+    blocks = []
+    for line in lines:
+        line = _SPACES.sub(" ", line).strip()
+        if not line:
+            continue
+        for i, (start, end) in enumerate(sentence_spans(line)):
+            raw = line[start:end]
+            plain = strip_markup(raw)
+            if plain:
+                blocks.append(Block(raw, plain, i == 0, False, False, count_links(raw), continues=i > 0))
+    return blocks
+
+
 def split_blocks(text: str) -> list[Block]:
     """Split ``text`` into blocks: one per line, or one per wrapped paragraph.
 
     In a wrapped text, a line continues the previous one when no blank line
     separates them, the previous line is near the wrap width and the line does
-    not start a list item or heading.
+    not start a list item or heading. A page flattened to a line or a few
+    (:func:`is_flat`) is cut into sentences instead.
     """
     lines = text.splitlines()
+    if is_flat(lines):
+        return _sentence_blocks(lines)
     wrapped = is_wrapped(lines)
     groups: list[tuple[list[str], bool]] = []
     blank_before = True

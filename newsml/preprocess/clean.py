@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from newsml.preprocess.blocks import Block, split_blocks
+from newsml.preprocess.blocks import Block, is_flat, split_blocks
 from newsml.preprocess.rules import (
     _BOILERPLATE,
     _BOILERPLATE_MAX_WORDS,
@@ -90,10 +90,14 @@ def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS, *, block_mode
     ``block_model`` replaces the shipped block classifier (a fitted
     scikit-learn classifier over :func:`newsml.preprocess.blocks.block_features`).
     """
-    # Blocks are non-empty lines or groups of them: fewer lines, fewer blocks.
-    if options.use_block_model and sum(1 for line in text.splitlines() if line.strip()) >= MIN_PAGE_BLOCKS:
+    # Blocks are non-empty lines or groups of them (or the sentences of a page
+    # flattened to a few long lines): fewer lines, fewer blocks.
+    lines = text.splitlines()
+    if options.use_block_model and (
+        sum(1 for line in lines if line.strip()) >= MIN_PAGE_BLOCKS or is_flat(lines)
+    ):
         blocks = split_blocks(text)
-        if len(blocks) >= MIN_PAGE_BLOCKS:
+        if len(blocks) >= MIN_PAGE_BLOCKS and (not is_flat(lines) or _has_flattened_menu(blocks)):
             page = _clean_page(blocks, options, block_model)
             if page is not None:
                 return _finish(*page, options)
@@ -124,18 +128,64 @@ def _clean_page(blocks: list[Block], options: CleanOptions, model: Any) -> tuple
     if not keep.any():
         # Nothing looks like an article: keep every block rather than lose the text.
         keep[:] = True
+    # Prose just above the first kept block is the article's lead, which the
+    # model doubted: the lead is what a summary needs most.
     first = int(keep.argmax())
+    while first > 0 and _is_prose(blocks[first - 1]):
+        first -= 1
+        keep[first] = True
     if first <= 1 and not _shows_page_furniture(blocks):
         # The text starts with its article and nothing marks it as a page: it is
         # an article (its lists and tables included); the rules are safer there.
         return None
-    paragraphs = [b.text for b, k in zip(blocks, keep, strict=True) if k]
+    paragraphs: list[str] = []
+    previous_kept = False
+    for block, kept in zip(blocks, keep, strict=True):
+        if kept and block.continues and previous_kept:
+            paragraphs[-1] = f"{paragraphs[-1]} {block.text}"  # sentences of one flattened line
+        elif kept:
+            paragraphs.append(block.text)
+        previous_kept = bool(kept)
     title = None
     if options.detect_title:
         title = find_headline(blocks[max(0, first - _HEADLINE_WINDOW) : first], paragraphs)
         if title is None and looks_like_headline(paragraphs[0], paragraphs[1:], options):
             title = paragraphs.pop(0)
     return title, paragraphs
+
+
+# A flattened page's menus and link lists become long "sentences" of names:
+# many words, few stop words. Prose sentences, however long, have many.
+_MENU_MIN_WORDS = 40
+_MENU_MAX_STOP_SHARE = 0.25
+
+
+_PROSE_MIN_WORDS = 15
+_PROSE_MIN_STOP_SHARE = 0.3
+
+
+def _is_prose(block: Block) -> bool:
+    """Whether a block reads as article prose: long, ending a sentence, rich in stop words, no links."""
+    from newsml.preprocess.words import STOP_WORDS
+
+    words = _WORD.findall(block.text.lower())
+    return (
+        len(words) >= _PROSE_MIN_WORDS
+        and not block.n_links
+        and block.text.rstrip("\"'\u201d\u2019)]")[-1:] in ".!?"
+        and sum(w in STOP_WORDS for w in words) >= _PROSE_MIN_STOP_SHARE * len(words)
+    )
+
+
+def _has_flattened_menu(blocks: list[Block]) -> bool:
+    """Whether a text flattened to one line holds a run of link texts (a page, not an article)."""
+    from newsml.preprocess.words import STOP_WORDS
+
+    for block in blocks:
+        words = _WORD.findall(block.text.lower())
+        if len(words) >= _MENU_MIN_WORDS and sum(w in STOP_WORDS for w in words) < _MENU_MAX_STOP_SHARE * len(words):
+            return True
+    return False
 
 
 def _shows_page_furniture(blocks: list[Block]) -> bool:

@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 #: The plain-text dumps newsml learns to clean.
 DUMPS = ("html2text", "inscriptis", "html-text")
+#: A layout made from the dumps for training: html-text's dump on one line.
+FLATTENED = "html-text flattened"
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "article-extraction-benchmark"
 N_FOLDS = 5
 #: Clean articles (Reuters-21578 ModApte training documents) shorter than this add nothing.
@@ -130,6 +132,9 @@ class Benchmark:
     def load(cls, data: Path, clean_texts: Iterable[str] = ()) -> Benchmark:
         truth = load_truth(data)
         dumps = {name: load_outputs(data, name) for name in DUMPS}
+        # The same pages flattened to one line (a page saved with ``get_text(" ")``):
+        # the html-text dump with its line breaks turned into spaces.
+        dumps[FLATTENED] = {page: " ".join(text.split()) for page, text in dumps["html-text"].items()}
         features, labels = {}, {}
         for name, texts in dumps.items():
             for page in truth:
@@ -141,7 +146,7 @@ class Benchmark:
 
     def fit(self, pages: Iterable[str]) -> Any:
         """A block model fitted on the three dumps of ``pages``."""
-        keys = [(n, p) for p in sorted(pages) for n in DUMPS if len(self.labels[(n, p)])]
+        keys = [(n, p) for p in sorted(pages) for n in (*DUMPS, FLATTENED) if len(self.labels[(n, p)])]
         X = np.vstack([self.features[k] for k in keys] + self.clean_features)
         y = np.concatenate([self.labels[k] for k in keys] + [np.ones(len(f), np.int8) for f in self.clean_features])
         return make_model().fit(X, y)
