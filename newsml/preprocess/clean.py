@@ -188,13 +188,23 @@ def _has_flattened_menu(blocks: list[Block]) -> bool:
     return False
 
 
+_MENU_ITEM_MAX_WORDS = 5
+
+
 def _shows_page_furniture(blocks: list[Block]) -> bool:
-    """Whether any block has links, repeats another, or is a navigation line."""
+    """Whether any block has links, is a navigation line, or is a short line that repeats (a menu item).
+
+    Longer repeated lines and lines with digits are left out: tables repeat
+    their row labels and column heads.
+    """
     seen: set[str] = set()
     for block in blocks:
-        if block.n_links or block.text in seen or is_boilerplate_line(block.text):
+        if block.n_links or is_boilerplate_line(block.text):
             return True
-        seen.add(block.text)
+        if len(block.text.split()) <= _MENU_ITEM_MAX_WORDS and not any(ch.isdigit() for ch in block.text):
+            if block.text in seen:
+                return True
+            seen.add(block.text)
     return False
 
 
