@@ -151,8 +151,6 @@ def predict_positive(model: Any, features: Any) -> Any:
     doubling the CPU cost per article (measured). If a future scikit-learn
     drops that path, the public call is used.
     """
-    import numpy as np
-
     from newsml.trees import compiled
 
     trees = compiled(model)
@@ -162,4 +160,6 @@ def predict_positive(model: Any, features: Any) -> Any:
         raw = model._raw_predict(features, n_threads=1)
     except (AttributeError, TypeError):
         return model.predict_proba(features)[:, 1]
-    return 1.0 / (1.0 + np.exp(-raw.ravel()))
+    from scipy.special import expit
+
+    return expit(raw.ravel())

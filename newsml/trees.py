@@ -46,10 +46,13 @@ class CompiledTrees:
         self.is_leaf = leaf
         self.roots = offsets
         self.baseline = float(np.ravel(model._baseline_prediction)[0])
+        self.n_features = int(model.n_features_in_)
 
     def raw_predict(self, X: np.ndarray) -> np.ndarray:
         """Sum of leaf values plus the baseline (the log-odds), one per row of ``X``."""
         X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(f"X has shape {X.shape}, but the model was fitted on {self.n_features} features")
         n_rows, n_features = X.shape
         n_trees = len(self.roots)
         flat = X.ravel()
@@ -74,22 +77,26 @@ class CompiledTrees:
 
     def predict_positive(self, X: np.ndarray) -> np.ndarray:
         """Probability of the positive class for each row of ``X``."""
-        return 1.0 / (1.0 + np.exp(-self.raw_predict(X)))
+        from scipy.special import expit
+
+        return expit(self.raw_predict(X))
 
 
-_COMPILED: weakref.WeakKeyDictionary[Any, CompiledTrees | None] = weakref.WeakKeyDictionary()
+# model -> (its fitted trees when compiled, the compiled form): a refit replaces
+# ``_predictors``, and the entry is then built again.
+_COMPILED: weakref.WeakKeyDictionary[Any, tuple[Any, CompiledTrees | None]] = weakref.WeakKeyDictionary()
 
 
 def compiled(model: Any) -> CompiledTrees | None:
-    """The :class:`CompiledTrees` of ``model`` (built once), or ``None`` when it cannot be compiled."""
+    """The :class:`CompiledTrees` of ``model`` (built once per fit), or ``None`` when it cannot be compiled."""
+    predictors = getattr(model, "_predictors", None)
+    entry = _COMPILED.get(model)
+    if entry is not None and entry[0] is predictors:
+        return entry[1]
     try:
-        return _COMPILED[model]
-    except KeyError:
-        pass
-    try:
-        ok = model.n_trees_per_iteration_ == 1 and hasattr(model, "_predictors")
+        ok = predictors is not None and model.n_trees_per_iteration_ == 1
         trees = CompiledTrees(model) if ok else None
     except (AttributeError, KeyError, ValueError, TypeError):
         trees = None
-    _COMPILED[model] = trees
+    _COMPILED[model] = (predictors, trees)
     return trees

@@ -454,6 +454,18 @@ def test_clean_articles_keep_their_body_words(bbc_root, reuters_root) -> None:
 
 
 # ------------------------------------------- what ends and opens real articles
+
+@pytest.mark.parametrize("last", ["He later apologised on X.", "Musk bought Twitter.", "The video went viral."])
+def test_a_closing_sentence_that_names_a_platform_stays(last: str) -> None:
+    text = f"Ministry sets date\n\nOfficials met on Monday.\n\n{last}"
+    assert clean_text(text).paragraphs[-1] == last
+
+
+@pytest.mark.parametrize("opening", ["NATO \u2014 the alliance \u2014 met.", "NASA -- the agency -- said so."])
+def test_an_acronym_and_a_dash_are_no_dateline(opening: str) -> None:
+    assert clean_text(f"Headline of the story\n\n{opening}").paragraphs == [opening]
+
+
 CLOSING = "The ministry said the new rules would take effect by the end of May."
 
 
@@ -487,6 +499,14 @@ def test_a_credit_glued_to_the_last_sentence_goes_when_furniture_follows() -> No
         "Follow us to the library, the campaign's posters say.",
         "Reporting by the local paper found that most of the money was never spent.",
         "By Tuesday, the water had gone down in most of the town.",
+        "Updated figures show 3,000 jobs were lost in the first quarter.",
+        "Published in 1998, the book sold two million copies.",
+        "Follow the debate on social media, he urged voters.",
+        "Compiled by Statistics Canada, the data show a 3% rise.",
+        "Editing by Netflix cut the film to 90 minutes, the director said.",
+        "By Friday, more than 300 people had been evacuated from the area",
+        "Contact tracers can be reached at help@city.gov for any questions",
+        "Credit-card debt rose 5% in March.",
     ],
 )
 def test_real_sentences_that_look_like_furniture_stay(sentence: str) -> None:

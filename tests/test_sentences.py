@@ -228,7 +228,14 @@ def test_fast_path_agrees_with_plain_punkt(fixtures):
         ),
         ("Samsung Electronics Co. Chairman Lee spoke.", ["Samsung Electronics Co. Chairman Lee spoke."]),
         ("Hyundai Motor Co. Ltd. said profit rose.", ["Hyundai Motor Co. Ltd. said profit rose."]),
+        ("Samsung Electronics Co. Ltd said it grew.", ["Samsung Electronics Co. Ltd said it grew."]),
+        ("Ford Motor Co. Monday said it would cut jobs.", ["Ford Motor Co. Monday said it would cut jobs."]),
+        ("Walt Disney Co. Chief executive Bob Iger spoke.", ["Walt Disney Co. Chief executive Bob Iger spoke."]),
     ],
 )
 def test_a_company_suffix_ends_a_sentence_only_before_a_sentence(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
+
+
+def test_long_runs_of_punctuation_are_one_sentence_quickly() -> None:
+    assert split_sentences("." * 50_000) == ["." * 50_000]

@@ -37,3 +37,14 @@ def test_models_the_arrays_cannot_hold_use_scikit_learn(data) -> None:
     np.testing.assert_allclose(predict_positive(model, categorical[:9]), model.predict_proba(categorical[:9])[:, 1])
     three = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, np.arange(len(X)) % 3)
     assert compiled(three) is None
+
+
+def test_a_refit_model_is_compiled_again_and_wrong_widths_are_refused(data) -> None:
+    X, y = data
+    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    before = predict_positive(model, X[:5])
+    model.fit(X, 1 - y)
+    np.testing.assert_allclose(predict_positive(model, X[:5]), model.predict_proba(X[:5])[:, 1], atol=1e-12)
+    assert not np.allclose(before, predict_positive(model, X[:5]))
+    with pytest.raises(ValueError, match="features"):
+        predict_positive(model, X[:5, :4])

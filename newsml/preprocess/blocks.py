@@ -26,8 +26,9 @@ _WRAP_MIN = 60
 _WRAP_MAX = 80
 _BULLET = re.compile(r"^\s*(?:[*+\u2022\u25cf\u25aa\u00b7-]|\d{1,3}[.)])\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+# Brackets excluded inside so that a run of "[" is scanned in linear time.
+_MD_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()]*)\)")
 # Other link forms of common converters: reference-style markdown ("[text][12]",
 # one level of nested brackets), a definition line ("[12]: https://..."), and a
 # target in brackets after the link text ("Business (/category/business/)").
@@ -36,7 +37,7 @@ _MD_REF_DEF = re.compile(r"^\s*\[\d+\]:\s*\S+.*$")
 _PAREN_TARGET = re.compile(r"\s*\((?:https?://|www\.|/|#|mailto:|\.\./)[^()\s]*\)")
 # HTML tags that a converter left in ("<span id=...>").
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-_MD_EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EMPH = re.compile(r"(\*\*|__)(?=\S)(.{1,200}?)(?<=\S)\1")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _WORD = re.compile(r"\w+")

@@ -68,6 +68,7 @@ class CleanText(NamedTuple):
     paragraphs: list[str]
 
 
+_CREDIT_WINDOW = 80
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
 _SPACES = re.compile(r"\s+")
 _HEADLINE_MAX_WORDS = 25
@@ -92,6 +93,8 @@ def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS, *, block_mode
     """
     # Blocks are non-empty lines or groups of them (or the sentences of a page
     # flattened to a few long lines): fewer lines, fewer blocks.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.splitlines()
     if options.use_block_model and (
         sum(1 for line in lines if line.strip()) >= MIN_PAGE_BLOCKS or is_flat(lines)
@@ -126,8 +129,9 @@ def _clean_page(blocks: list[Block], options: CleanOptions, model: Any) -> tuple
 
     keep = block_probabilities(blocks, model) >= THRESHOLD
     if not keep.any():
-        # Nothing looks like an article: keep every block rather than lose the text.
-        keep[:] = True
+        # Nothing looks like an article to the model: the rules keep more than
+        # nothing and drop what they recognise.
+        return None
     # Prose just above the first kept block is the article's lead, which the
     # model doubted: the lead is what a summary needs most.
     first = int(keep.argmax())
@@ -318,9 +322,12 @@ def strip_agency_credit(paragraphs: list[str]) -> list[str]:
         if not last or CREDIT_ONLY.match(last) or is_promo_line(last) or is_boilerplate_line(last):
             paragraphs.pop()
             continue
-        stripped = CREDIT_TAIL.sub("", last).rstrip()
-        if stripped == last:
+        # Only the end can hold a credit: searching the whole paragraph takes
+        # quadratic time on long runs of dashes.
+        tail = CREDIT_TAIL.search(last, max(0, len(last) - _CREDIT_WINDOW))
+        if tail is None:
             break
+        stripped = last[: tail.start()].rstrip()
         if stripped:
             paragraphs[-1] = stripped
         else:

@@ -27,13 +27,19 @@ _PLACE = (
     r"(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}))?"
 )
 DATELINE = re.compile(
-    rf"^(?:(?:{_PLACE} ?)?\((?:{AGENCIES}|CNN)\)\s*(?:--|[-\u2013\u2014:])?|{_PLACE}\s*(?:--|[\u2013\u2014]))\s*"
+    rf"^(?:(?:{_PLACE} ?)?\((?:{AGENCIES}|CNN)\)\s*(?:--|[-\u2013\u2014:])?"
+    # the dash form only before a capital: "NATO -- the alliance ..." is no dateline
+    rf"|{_PLACE}\s*(?:--|[\u2013\u2014])(?=\s*[A-Z\"\u201c]))\s*"
 )
 
 SOCIAL = (
     r"social media|facebook|twitter|x|instagram|youtube|tiktok|linkedin|telegram|whatsapp|threads|"
     r"google news|flipboard|bluesky|mastodon|snapchat|pinterest"
 )
+_DATE_WORD = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+)
+_DATE_EXTRA = r"[ap]\.?m\.?|gmt|utc|bst|cet|cest|est|edt|pst|pdt|kst|jst|ist|hrs|h|updated|published|:|at|on"
 _BOILERPLATE = re.compile(
     r"^(?:"
     r"back to top|top of page|skip to (?:main )?content|jump to|menu|home|"
@@ -50,8 +56,11 @@ _BOILERPLATE = re.compile(
     r"advertisement|advert|ad|sponsored(?: content)?|story continues below(?: advertisement)?|"
     r"(?:read|see) (?:more|next|also|full story)\b.*|continue reading.*|keep reading.*|"
     r"click here\b.*|listen to (?:this )?(?:article|story)\b.*|"
-    rf"follow us|follow (?:us|[\w'\u2019&. -]{{1,40}}?) (?:on|at|in) (?:{SOCIAL})\b.*|"
-    r"(?:published|updated|posted|last updated|first published|modified)(?: on| at)?\s*:?\s*(?=.*\d).*|"
+    rf"follow us|follow (?:us|[\w'\u2019&. -]{{1,40}}?) (?:on|at|in) (?:{SOCIAL})|"
+    # A date stamp: the keyword, then a date or time and nothing but dates, times and zones
+    # ("Updated: 4 March 2026 11:40 GMT", "Published : 2026-03-04 09:12 / Updated : ...").
+    rf"(?:published|updated|posted|last updated|first published|modified)(?: on| at)?\s*:?\s*"
+    rf"(?=\d|{_DATE_WORD})(?:(?:\d[\d:./-]*|{_DATE_WORD}|{_DATE_EXTRA})[\s,|/]*)+|"
     r"\d+ min(?:ute)?s? read|loading(?:\.\.\.)?|all rights reserved\.?|"
     r"(?:copyright\s*(?:\u00a9|\(c\)|\d{4}\b)|\u00a9).*|copyright\b.*\ball rights reserved\b.*|"
     r"accept (?:all )?cookies|we use cookies\b.*"
@@ -66,17 +75,24 @@ _CREDITED = (
     r"(?-i:[A-Z][\w.'\u2019-]*(?:[ ,]+(?:(?:de|da|di|du|van|von|der|den|la|le|el|al|bin) )*"
     r"[A-Z][\w.'\u2019-]*)*)"
 )
+_CREDIT_ROLE = r"(?:additional |further )?(?:reporting|writing|editing|compiled|translation|research)"
+# Capitalised names joined by commas or "and", with an optional "in Place".
+_NAMES = (
+    r"(?-i:[A-Z][\w.'\u2019-]*(?: (?:de |van |von |al |bin )?[A-Z][\w.'\u2019-]*)*)"
+    r"(?:(?:,\s*|\s+and\s+)(?-i:[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*)*))*"
+    r"(?:\s+in\s+(?-i:[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*)*))?"
+)
 _CAPTION = re.compile(
     r"^(?:"
     r"\(?(?:photo|photograph|picture|pic|image|images|video|caption|credit|illustration|"
     r"graphic|pictured|file photo|top photo|main photo|above)s?(?: credit| caption| copyright)?"
-    r"\s*[:|\u2013\u2014-]\s*.+|"
+    r"(?:\s*[:|\u2013\u2014]|\s+-)\s*.+|"
     r"\(?(?:photo|photograph|picture|image)s? (?:by|courtesy(?: of)?|credit)\b.+|"
     r"image (?:copyright|caption)\b.*|"
     r"\[(?:photo|image|picture|video|graphic|illustration)s?\b[^\]]*\]|"
     r"image (?:copyright|caption|source)\b.*|"
     # "Reporting by Jane Roe; Editing by John Doe", in brackets or not.
-    r"\(?(?:additional )?(?:reporting|writing|editing|compiled|translation)(?: by|:)\s+(?-i:[A-Z])[^.!?]*\)?\.?|"
+    rf"\(?{_CREDIT_ROLE}(?: by|:)\s+{_NAMES}(?:\s*;\s*{_CREDIT_ROLE}(?: by|:)\s+{_NAMES})*\)?\.?|"
     # A photo credit: "(AP Photo/Jane Roe)" ending a caption, "Reuters Photo/Jane Roe",
     # a line that is only "Reuters/Jane Roe",
     # or after a caption's last sentence ("... on Sunday. REUTERS/Kim Park"); not "a poll by Reuters/Ipsos."
@@ -90,9 +106,13 @@ _CAPTION_MAX_WORDS = 40
 
 # A byline: "By Jane Roe", "By Kim Soo-yeon, kimsy@example.co.kr", "By Jane Roe | Reuters";
 # or any short line holding an e-mail address.
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _BYLINE = re.compile(
-    r"^(?:by\s+(?-i:[A-Z])[\w.'\u2019-]*(?:\s+(?:and\s+)?(?-i:[A-Z])[\w.'\u2019-]*){0,4}(?:\s*[,|/]\s*.*)?"
-    r"|.*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b.*)$",
+    # "By Jane Roe", "By Jane Roe and John Doe", "By Jane Roe, jroe@example.com", "By Jane Roe | Reuters"
+    rf"^(?:by\s+(?-i:[A-Z])[\w.'\u2019-]*(?:\s+(?:and\s+)?(?-i:[A-Z])[\w.'\u2019-]*){{0,4}}"
+    rf"(?:\s*,\s*(?:{_EMAIL}|(?-i:[A-Z])[\w .'\u2019-]{{0,40}})|\s*[|/]\s*.*)?"
+    # a name or a label and an e-mail address, and nothing else ("Jane Roe jroe@example.com", "Contact: ...")
+    rf"|(?:[\w.'\u2019-]+:?\s+){{0,4}}[<(]?{_EMAIL}[>)]?)$",
     re.IGNORECASE,
 )
 _BYLINE_MAX_WORDS = 15
@@ -119,18 +139,28 @@ def is_caption_line(line: str) -> bool:
 def is_byline(line: str) -> bool:
     """Whether ``line`` is an author's byline or a short line with an e-mail address."""
     stripped = line.strip()
+    if "@" not in stripped and stripped[:3].lower() != "by ":
+        return False
     return (
-        bool(stripped)
-        and len(stripped.split()) <= _BYLINE_MAX_WORDS
+        len(stripped.split()) <= _BYLINE_MAX_WORDS
         and not _SENTENCE_END.search(stripped)
         and bool(_BYLINE.match(stripped))
     )
 
 
 def is_promo_line(line: str) -> bool:
-    """Whether ``line`` is a short promotion of the publisher's channels ("Daily Star Youtube")."""
-    stripped = line.strip().rstrip(".")
-    return len(stripped.split()) <= _PROMO_MAX_WORDS and bool(_PROMO.match(stripped))
+    """Whether ``line`` is a short promotion of the publisher's channels ("Daily Star Youtube").
+
+    A name and a platform only: a line ending like a sentence, or with a
+    lower-case word other than "on", "us" or "the" ("Musk bought Twitter."), is not one.
+    """
+    stripped = line.strip()
+    words = stripped.split()
+    if len(words) > _PROMO_MAX_WORDS or _SENTENCE_END.search(stripped):
+        return False
+    if any(w[:1].islower() and w not in ("on", "us", "the") for w in words[:-1]):
+        return False
+    return bool(_PROMO.match(stripped))
 
 
 def is_section_label(line: str) -> bool:

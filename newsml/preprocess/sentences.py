@@ -43,15 +43,23 @@ _NUMBER_ABBREV = re.compile(r"\b(?:No|Nos|no|nos|Art|art)\.$")
 _STARTS_WITH_DIGIT = re.compile(r"^[\"'\u201c\u2018(]?\d")
 # Punctuation that may end a sentence, followed by more text: only then can
 # Punkt find a boundary inside a paragraph.
-_INNER_BREAK = re.compile(r"[.?!]\S*\s+\S")
+
 # An all-capitals abbreviation look-alike ("SEC.", "MS.") or an ellipsis, then a
 # new sentence: a capitalised word, possibly after an opening quote.
+# Capitalised words that follow a company name inside a sentence ("Co. Ltd said",
+# "Corp. Thursday raised", "Co. Chief executive Bob Iger").
+_NOT_OPENERS = (
+    r"Ltd|Limited|Co|Corp|Inc|Plc|LLC|Group|Holdings|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Chief|Chairman|Chairwoman|President|Vice|Executive|Director|Head|Spokesman|Spokeswoman|Spokesperson"
+)
 _MISSED_BREAK = re.compile(
     r"(\b(?:[A-Z]{2,}\.|(?<!\.)\.\.\.|\u2026)[\"'\u201d\u2019]?)\s+(?=[\"'\u201c\u2018]?[A-Z][a-z])"
     # A company suffix that ends a sentence: "... Samsung Electronics Co. Japanese
     # suppliers said": a capitalised word then a lower-case one starts a sentence,
     # where a title or a name ("Co. Chairman Lee", "Inc. Chief Executive") does not.
-    r"|(\b(?:Co|Corp|Inc|Ltd|Plc|Bros)\.)\s+(?=[A-Z][a-z]+\s+[a-z])"
+    r"|(\b(?:Co|Corp|Inc|Ltd|Plc|Bros)\.)\s+(?!(?:" + _NOT_OPENERS + r")\b)(?=[A-Z][a-z]+\s+[a-z])"
 )
 # A candidate context that starts with a plain word and a period: "said. The".
 _PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.\s")
@@ -123,10 +131,21 @@ def _tokenizer() -> PunktSentenceTokenizer:
     return _Punkt(params, lang_vars=_LanguageVars())
 
 
+def _has_inner_break(text: str) -> bool:
+    """Whether sentence-ending punctuation occurs before the last word (else: one sentence).
+
+    Plain string search: a regular expression for it takes quadratic time on
+    long runs of punctuation.
+    """
+    cut = max(text.rfind(" "), text.rfind("\n"), text.rfind("\t"))
+    head = text[:cut] if cut > 0 else ""
+    return "." in head or "?" in head or "!" in head
+
+
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
     """Character spans ``(start, end)`` of the sentences of one paragraph."""
     stripped = paragraph.strip()
-    if stripped and not _INNER_BREAK.search(stripped):
+    if stripped and not _has_inner_break(stripped):
         # No sentence-ending punctuation before the last word: one sentence.
         start = paragraph.index(stripped[0])
         return [(start, start + len(stripped))]
