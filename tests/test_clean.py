@@ -556,3 +556,13 @@ def test_a_dateline_does_not_open_the_body(opening: str, body: str) -> None:
 def test_bylines_and_photo_lines_leave_the_body(line: str) -> None:
     text = f"Storm clears\n\n{line}\n\nWorkers cleared the road on Sunday.\n\n{line}\n\nThe road opened on Monday."
     assert clean_text(text).paragraphs == ["Workers cleared the road on Sunday.", "The road opened on Monday."]
+
+
+def test_the_headline_above_a_page_article_matches_the_body_by_stems() -> None:
+    from newsml.preprocess.blocks import split_blocks
+    from newsml.preprocess.clean import find_headline
+
+    candidates = split_blocks("Menu\nWeather\nFlood defences fail as river bursts its banks\nBy Jane Roe")
+    body = ["The river burst its banks on Monday after the town's flood defence failed in two places."]
+    assert find_headline(candidates, body) == "Flood defences fail as river bursts its banks"
+    assert find_headline(split_blocks("Menu\nWeather\nSport results and fixtures"), body) is None

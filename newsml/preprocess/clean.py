@@ -142,6 +142,14 @@ def _clean_page(blocks: list[Block], options: CleanOptions, model: Any) -> tuple
         # The text starts with its article and nothing marks it as a page: it is
         # an article (its lists and tables included); the rules are safer there.
         return None
+    # Short lines that the rules know as navigation, captions or bylines go even
+    # when the model would keep them ("Home" above a clean article, "By Jane Roe").
+    for i, block in enumerate(blocks):
+        if keep[i] and len(block.text.split()) <= _BOILERPLATE_MAX_WORDS and _is_droppable_line(block.text, options):
+            keep[i] = False
+    if not keep.any():
+        return None
+    first = int(keep.argmax())
     paragraphs: list[str] = []
     previous_kept = False
     for block, kept in zip(blocks, keep, strict=True):
@@ -216,12 +224,13 @@ def find_headline(candidates: list[Block], body: list[str]) -> str | None:
     """The headline among the blocks just above the article, or ``None``.
 
     A headline is short, does not end like a sentence, is not a navigation
-    line, and most of its content words occur in the body. The nearest such
+    line, and most of its content words occur in the body (as stems). The nearest such
     block wins, a markdown heading first; a " | Site Name" tail is cut.
     """
-    from newsml.preprocess.words import STOP_WORDS
+    from newsml.preprocess.words import STOP_WORDS, stem
 
-    body_words = {w.lower() for p in body for w in _WORD.findall(p)}
+    # Stems, so that "bursts" in a headline matches "burst" in the body.
+    body_words = {stem(w.lower()) for p in body for w in _WORD.findall(p)}
     best: tuple[float, int] | None = None
     best_text = None
     for distance, block in enumerate(reversed(candidates)):
@@ -234,7 +243,7 @@ def find_headline(candidates: list[Block], body: list[str]) -> str | None:
         content = [w.lower() for w in _WORD.findall(text) if w.lower() not in STOP_WORDS and not w.isdigit()]
         if len(content) < 2:
             continue
-        overlap = sum(w in body_words for w in content) / len(content)
+        overlap = sum(stem(w) in body_words for w in content) / len(content)
         if overlap < _HEADLINE_MIN_OVERLAP:
             continue
         score = (float(block.heading), overlap - 0.02 * distance)
