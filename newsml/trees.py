@@ -31,18 +31,16 @@ class CompiledTrees:
         nodes = np.concatenate([p.nodes for p in predictors])
         if nodes["is_categorical"].any():
             raise ValueError("categorical splits are not supported")
-        index = np.arange(len(nodes), dtype=np.intp)
         tree_offset = np.repeat(offsets, sizes)
         leaf = nodes["is_leaf"].astype(bool)
-        # Leaves point to themselves, so that walking on past them changes nothing.
-        self.left = np.where(leaf, index, nodes["left"].astype(np.intp) + tree_offset)
-        self.right = np.where(leaf, index, nodes["right"].astype(np.intp) + tree_offset)
-        self.feature = np.where(leaf, 0, nodes["feature_idx"]).astype(np.intp)
+        self.feature = nodes["feature_idx"].astype(np.intp)
         self.threshold = nodes["num_threshold"].astype(np.float64)
         self.missing_left = nodes["missing_go_to_left"].astype(bool)
         self.value = np.where(leaf, nodes["value"], 0.0).astype(np.float64)
-        # children[2 * i] and children[2 * i + 1]: where node i sends a row left and right.
-        self.children = np.column_stack([self.left, self.right]).ravel()
+        # children[2 * i] and children[2 * i + 1]: where node i sends a row left and
+        # right (rows stop at leaves, whose entries are never read).
+        left, right = (nodes[side].astype(np.intp) + tree_offset for side in ("left", "right"))
+        self.children = np.column_stack([left, right]).ravel()
         self.is_leaf = leaf
         self.roots = offsets
         self.baseline = float(np.ravel(model._baseline_prediction)[0])

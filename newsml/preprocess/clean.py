@@ -20,10 +20,7 @@ from typing import Any, NamedTuple
 
 from newsml.preprocess.blocks import Block, is_flat, split_blocks
 from newsml.preprocess.rules import (
-    _BOILERPLATE,
-    _BOILERPLATE_MAX_WORDS,
-    _CAPTION,
-    _CAPTION_MAX_WORDS,
+    BOILERPLATE_MAX_WORDS,
     CREDIT_ONLY,
     CREDIT_TAIL,
     DATELINE,
@@ -33,6 +30,7 @@ from newsml.preprocess.rules import (
     is_promo_line,
     is_section_label,
 )
+from newsml.preprocess.words import STOP_WORDS, stem
 
 
 @dataclass(frozen=True)
@@ -96,11 +94,10 @@ def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS, *, block_mode
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.splitlines()
-    if options.use_block_model and (
-        sum(1 for line in lines if line.strip()) >= MIN_PAGE_BLOCKS or is_flat(lines)
-    ):
+    flat = is_flat(lines)
+    if options.use_block_model and (flat or sum(1 for line in lines if line.strip()) >= MIN_PAGE_BLOCKS):
         blocks = split_blocks(text)
-        if len(blocks) >= MIN_PAGE_BLOCKS and (not is_flat(lines) or _has_flattened_menu(blocks)):
+        if len(blocks) >= MIN_PAGE_BLOCKS and (not flat or _has_flattened_menu(blocks)):
             page = _clean_page(blocks, options, block_model)
             if page is not None:
                 return _finish(*page, options)
@@ -109,8 +106,6 @@ def clean_text(text: str, options: CleanOptions = DEFAULT_OPTIONS, *, block_mode
 
 
 def _finish(title: str | None, paragraphs: list[str], options: CleanOptions) -> CleanText:
-    if options.drop_agency_credit and paragraphs:
-        paragraphs = strip_agency_credit(paragraphs)
     if options.drop_dateline and paragraphs:
         dateline = DATELINE.match(paragraphs[0])
         if dateline and paragraphs[0][dateline.end() :].strip():
@@ -145,7 +140,7 @@ def _clean_page(blocks: list[Block], options: CleanOptions, model: Any) -> tuple
     # Short lines that the rules know as navigation, captions or bylines go even
     # when the model would keep them ("Home" above a clean article, "By Jane Roe").
     for i, block in enumerate(blocks):
-        if keep[i] and len(block.text.split()) <= _BOILERPLATE_MAX_WORDS and _is_droppable_line(block.text, options):
+        if keep[i] and len(block.text.split()) <= BOILERPLATE_MAX_WORDS and _is_droppable_line(block.text, options):
             keep[i] = False
     if not keep.any():
         return None
@@ -163,6 +158,8 @@ def _clean_page(blocks: list[Block], options: CleanOptions, model: Any) -> tuple
         title = find_headline(blocks[max(0, first - _HEADLINE_WINDOW) : first], paragraphs)
         if title is None and looks_like_headline(paragraphs[0], paragraphs[1:], options):
             title = paragraphs.pop(0)
+    if options.drop_agency_credit:
+        paragraphs = strip_agency_credit(paragraphs)
     return title, paragraphs
 
 
@@ -176,26 +173,28 @@ _PROSE_MIN_WORDS = 15
 _PROSE_MIN_STOP_SHARE = 0.3
 
 
+def _words_and_stop_share(text: str) -> tuple[int, float]:
+    """How many words ``text`` has, and the share of them that are stop words."""
+    words = _WORD.findall(text.lower())
+    return len(words), sum(w in STOP_WORDS for w in words) / max(len(words), 1)
+
+
 def _is_prose(block: Block) -> bool:
     """Whether a block reads as article prose: long, ending a sentence, rich in stop words, no links."""
-    from newsml.preprocess.words import STOP_WORDS
-
-    words = _WORD.findall(block.text.lower())
+    n_words, stop_share = _words_and_stop_share(block.text)
     return (
-        len(words) >= _PROSE_MIN_WORDS
+        n_words >= _PROSE_MIN_WORDS
         and not block.n_links
         and block.text.rstrip("\"'\u201d\u2019)]")[-1:] in ".!?"
-        and sum(w in STOP_WORDS for w in words) >= _PROSE_MIN_STOP_SHARE * len(words)
+        and stop_share >= _PROSE_MIN_STOP_SHARE
     )
 
 
 def _has_flattened_menu(blocks: list[Block]) -> bool:
     """Whether a text flattened to one line holds a run of link texts (a page, not an article)."""
-    from newsml.preprocess.words import STOP_WORDS
-
     for block in blocks:
-        words = _WORD.findall(block.text.lower())
-        if len(words) >= _MENU_MIN_WORDS and sum(w in STOP_WORDS for w in words) < _MENU_MAX_STOP_SHARE * len(words):
+        n_words, stop_share = _words_and_stop_share(block.text)
+        if n_words >= _MENU_MIN_WORDS and stop_share < _MENU_MAX_STOP_SHARE:
             return True
     return False
 
@@ -227,8 +226,6 @@ def find_headline(candidates: list[Block], body: list[str]) -> str | None:
     line, and most of its content words occur in the body (as stems). The nearest such
     block wins, a markdown heading first; a " | Site Name" tail is cut.
     """
-    from newsml.preprocess.words import STOP_WORDS, stem
-
     # Stems, so that "bursts" in a headline matches "burst" in the body.
     body_words = {stem(w.lower()) for p in body for w in _WORD.findall(p)}
     best: tuple[float, int] | None = None
@@ -369,12 +366,6 @@ def _is_section_label_above_headline(line: str, rest: list[str], options: CleanO
 
 
 def _is_droppable_line(line: str, options: CleanOptions) -> bool:
-    stripped = line.strip()
-    if not stripped:
-        return False
-    n_words = len(stripped.split())
-    if options.drop_boilerplate and n_words <= _BOILERPLATE_MAX_WORDS and _BOILERPLATE.match(stripped):
+    if options.drop_boilerplate and (is_boilerplate_line(line) or is_byline(line)):
         return True
-    if options.drop_boilerplate and is_byline(stripped):
-        return True
-    return options.drop_captions and n_words <= _CAPTION_MAX_WORDS and bool(_CAPTION.match(stripped))
+    return options.drop_captions and is_caption_line(line)

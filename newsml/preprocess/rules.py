@@ -67,7 +67,7 @@ _BOILERPLATE = re.compile(
     r")[\s:.!>\u00bb\u203a|-]*$",
     re.IGNORECASE,
 )
-_BOILERPLATE_MAX_WORDS = 12
+BOILERPLATE_MAX_WORDS = 12
 
 _PHOTO_SOURCES = r"AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|Kyodo|Bloomberg|Staff|File"
 # The credited name: capitalised words ("Jane Roe", "Getty Images", "Peter de Jong").
@@ -127,7 +127,7 @@ _SECTION_LABEL = re.compile(r"^[A-Z][A-Z&/ -]{1,30}$")
 def is_boilerplate_line(line: str) -> bool:
     """Whether ``line`` is a navigation, sharing or promotion line."""
     stripped = line.strip()
-    return bool(stripped) and len(stripped.split()) <= _BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.match(stripped))
+    return bool(stripped) and len(stripped.split()) <= BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.match(stripped))
 
 
 def is_caption_line(line: str) -> bool:
