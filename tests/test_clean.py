@@ -466,6 +466,13 @@ def test_an_acronym_and_a_dash_are_no_dateline(opening: str) -> None:
     assert clean_text(f"Headline of the story\n\n{opening}").paragraphs == [opening]
 
 
+@pytest.mark.parametrize(
+    "opening", ["Shares in Apple (AP) rose on Tuesday.", "Tokyo Electric said (AFP) it would pay."]
+)
+def test_an_agency_inside_the_first_sentence_is_no_dateline(opening: str) -> None:
+    assert clean_text(f"Headline of the story\n\n{opening}").paragraphs == [opening]
+
+
 CLOSING = "The ministry said the new rules would take effect by the end of May."
 
 
@@ -536,6 +543,9 @@ def test_date_stamps_and_section_labels_are_not_the_title(above: str) -> None:
         ("WASHINGTON (Reuters) - ", "The Senate passed the bill on Tuesday."),
         ("BEIRUT, Lebanon -- ", "Smoke rose over the port on Tuesday."),
         ("(CNN)", "The storm hit the coast on Tuesday."),
+        ("Tokyo (CNN)", "Police arrested a man on Tuesday."),
+        ("Port Vila, Vanuatu (CNN)", "The cyclone hit the islands on Tuesday."),
+        ("London (Reuters) - ", "Shares fell on Tuesday."),
     ],
 )
 def test_a_dateline_does_not_open_the_body(opening: str, body: str) -> None:
