@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
 from newsml.artifacts import save_artifact
-from newsml.errors import ModelIntegrityError
+from newsml.errors import ModelError, ModelIntegrityError
 from newsml.preprocess import parse_article
 from newsml.ranking.features import FEATURE_NAMES, sentence_features
 from newsml.ranking.labels import sentence_labels
@@ -137,3 +137,31 @@ def test_scores_are_the_classifiers_probabilities(fitted: SentenceRanker) -> Non
     doc = parse_article(story(4)[0])
     expected = fitted.model_.predict_proba(sentence_features(doc, 2))[:, 1]
     assert np.allclose(fitted.score_sentences(doc, 2), expected)
+
+
+def test_a_ranker_trained_on_other_features_is_refused_by_name(fitted: SentenceRanker, tmp_path) -> None:
+    from sklearn.base import clone
+
+    old = clone(fitted)
+    old.__dict__.update(fitted.__dict__)
+    old.feature_names_ = list(FEATURE_NAMES[:-1])
+    path = tmp_path / "old.skops"
+    save_artifact(old, path, {"name": "ranker"})
+    with pytest.raises(ModelError, match="old.skops.*train it again"):
+        load_ranker(path)
+
+
+def test_sample_weights_decide_between_two_house_styles() -> None:
+    pairs = [story(i) for i in range(8)]
+    texts = [t for t, _ in pairs] * 2
+    closing = [[s] for _, s in pairs]
+    opening = [[t.split("\n\n")[1].split(". ")[0] + "."] for t, _ in pairs]
+    summaries = closing + opening
+    text, last = story(9)
+    for weights, expected_last in (([1.0] * 8 + [0.05] * 8, True), ([0.05] * 8 + [1.0] * 8, False)):
+        ranker = SentenceRanker(max_iter=30, min_samples_leaf=2).fit(texts, summaries, sample_weight=weights)
+        assert (summarize(text, 1, ranker=ranker) == last) is expected_last
+    with pytest.raises(ValueError, match="sample_weight has 3 values for 16 articles"):
+        SentenceRanker().fit(texts, summaries, sample_weight=[1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="non-negative"):
+        SentenceRanker().fit(texts, summaries, sample_weight=[-1.0] * 16)

@@ -25,6 +25,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact, predict_positive
+from newsml.errors import ModelError
 from newsml.preprocess import Document, parse_article
 from newsml.ranking.features import FEATURE_NAMES, TermMatrix, sentence_features
 from newsml.ranking.labels import sentence_labels
@@ -81,14 +82,32 @@ class SentenceRanker(BaseEstimator):
         self.l2_regularization = l2_regularization
         self.random_state = random_state
 
-    def fit(self, articles: Sequence[str | Document], summaries: Sequence[str | Sequence[str]]) -> SentenceRanker:
-        """Learn from articles and their reference summaries (a string or a list of sentences each)."""
+    def fit(
+        self,
+        articles: Sequence[str | Document],
+        summaries: Sequence[str | Sequence[str]],
+        sample_weight: Sequence[float] | None = None,
+    ) -> SentenceRanker:
+        """Learn from articles and their reference summaries (a string or a list of sentences each).
+
+        ``sample_weight`` weighs each article (default: all alike, whatever
+        their length); the training script uses it so that two corpora of
+        different sizes weigh the same.
+        """
         if isinstance(articles, (str, Document)) or isinstance(summaries, str):
             raise TypeError("articles and summaries must be sequences (one item per article)")
         if len(articles) != len(summaries):
             raise ValueError(f"{len(articles)} articles but {len(summaries)} summaries")
+        if sample_weight is None:
+            article_weight = np.ones(len(articles))
+        else:
+            article_weight = np.asarray(sample_weight, dtype=float)
+            if article_weight.shape != (len(articles),):
+                raise ValueError(f"sample_weight has {article_weight.size} values for {len(articles)} articles")
+            if not np.isfinite(article_weight).all() or (article_weight < 0).any() or not article_weight.any():
+                raise ValueError("sample_weight must be finite, non-negative and not all zero")
         blocks, labels, weights = [], [], []
-        for article, summary in zip(articles, summaries, strict=True):
+        for article, summary, article_w in zip(articles, summaries, article_weight, strict=True):
             doc = as_document(article)
             reference = _reference_sentences(summary)
             if not doc.sentences or not reference:
@@ -98,7 +117,7 @@ class SentenceRanker(BaseEstimator):
             features = sentence_features(dataclasses.replace(doc, sentences=sentences), k)
             blocks.append(features)
             labels.append(sentence_labels([s.text for s in sentences], reference))
-            weights.append(np.full(len(sentences), 1.0 / len(sentences)))
+            weights.append(np.full(len(sentences), article_w / len(sentences)))
         if not blocks:
             raise ValueError("no (article, summary) pair with a sentence on both sides to learn from")
         y = np.concatenate(labels)
@@ -114,7 +133,8 @@ class SentenceRanker(BaseEstimator):
             early_stopping=False,
         )
         weight = np.concatenate(weights)
-        self.model_ = model.fit(np.vstack(blocks), y, sample_weight=weight * len(weight) / len(blocks))
+        # Scaled so that a sentence weighs one on average, as min_samples_leaf expects.
+        self.model_ = model.fit(np.vstack(blocks), y, sample_weight=weight * len(weight) / weight.sum())
         self.feature_names_ = list(FEATURE_NAMES)
         self.n_articles_ = len(blocks)
         self.n_sentences_ = len(y)
@@ -167,9 +187,24 @@ def load_ranker(path: str | os.PathLike[str] | None = None) -> SentenceRanker:
     path = Path(path)
     if path.is_dir():
         path = path / f"{RANKER_NAME}{SUFFIX}"
-    return load_artifact(path, TRUSTED_TYPES, SentenceRanker)
+    return _checked(load_artifact(path, TRUSTED_TYPES, SentenceRanker), path)
 
 
 @lru_cache(maxsize=1)
 def _shipped_ranker() -> SentenceRanker:
-    return load_artifact(SHIPPED_DIR / f"{RANKER_NAME}{SUFFIX}", TRUSTED_TYPES, SentenceRanker)
+    path = SHIPPED_DIR / f"{RANKER_NAME}{SUFFIX}"
+    return _checked(load_artifact(path, TRUSTED_TYPES, SentenceRanker), path)
+
+
+def _checked(ranker: SentenceRanker, path: Path) -> SentenceRanker:
+    """``ranker``, if it was trained on this version's sentence features."""
+    if getattr(ranker, "feature_names_", None) != list(FEATURE_NAMES):
+        raise ModelError(
+            f"{path}: this ranker was trained on other sentence features than this newsml version computes; "
+            + (
+                "rebuild it with `python -m newsml.training.ranker`"
+                if path.parent == SHIPPED_DIR
+                else "train it again with `python train.py --summaries PAIRS`"
+            )
+        )
+    return ranker

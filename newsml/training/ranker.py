@@ -4,7 +4,10 @@
   (``newsml/models/ranker.skops``) from the CNN/DailyMail validation stories
   and the BBC News Summary train and dev splits in ``../shared/data`` (the BBC
   test split stays for ``benchmarks/bbc_summaries.py``), after a five-fold
-  cross-validation by story on CNN/DailyMail against Lead-3.
+  cross-validation by story on CNN/DailyMail against Lead-3. The two corpora
+  weigh the same in training (:func:`balanced_weights`), whatever their sizes:
+  editors' highlights favour the lead, the BBC's machine-made references
+  favour central sentences, and neither house style should win by count.
 * ``python train.py --summaries PAIRS`` trains a ranker on a user's own pairs
   (:func:`train_ranker`): a cross-validated ROUGE report against Lead-k and the
   shipped ranker, then ``ranker.skops`` and its card in the model folder.
@@ -51,6 +54,15 @@ class Pair:
     document: Document
     reference: list[str]
     group: str = ""
+    source: str = ""
+
+
+def balanced_weights(pairs: Sequence[Pair]) -> np.ndarray:
+    """A weight per pair such that each ``source`` (corpus) weighs the same in training."""
+    sources = [p.source for p in pairs]
+    counts = {s: sources.count(s) for s in set(sources)}
+    weights = np.array([len(pairs) / (len(counts) * counts[s]) for s in sources])
+    return weights
 
 
 def load_pairs(path: str | Path, text_field: str = "text", summary_field: str = "summary") -> list[Pair]:
@@ -157,7 +169,8 @@ def cross_validate(
     """ROUGE of ``ranker`` trained on the other folds (plus ``extra_training``), with baselines on the same pairs.
 
     ``k`` fixes the summary length; ``None`` uses each reference's length.
-    Pairs of one ``group`` stay in one fold.
+    Pairs of one ``group`` stay in one fold; each ``source`` of the training pairs weighs the same
+    (:func:`balanced_weights`).
     """
     if len(pairs) < folds:
         raise ValueError(f"{len(pairs)} pairs are too few for {folds}-fold cross-validation")
@@ -171,7 +184,9 @@ def cross_validate(
     for train_groups, test_groups in splitter.split(groups):
         train_set = set(train_groups)
         train = [p for p, g in zip(pairs, index, strict=True) if g in train_set] + list(extra_training)
-        fitted = clone(ranker).fit([p.document for p in train], [p.reference for p in train])
+        fitted = clone(ranker).fit(
+            [p.document for p in train], [p.reference for p in train], sample_weight=balanced_weights(train)
+        )
         for i in np.flatnonzero(np.isin(index, test_groups)):
             methods["newsml (learned)"][i] = summarize(pairs[i].document, budgets[i], ranker=fitted).split("\n")
         logger.info("fold done: %d training articles", len(train))
@@ -204,9 +219,9 @@ def default_training_pairs(data: Path = DATA_ROOT) -> tuple[list[Pair], list[Pai
     with cnndm_file.open(encoding="utf-8") as fh:
         for line in fh:
             obj = json.loads(line)
-            cnndm.append(Pair(obj["id"], as_document(obj["article"]), list(obj["highlights"])))
+            cnndm.append(Pair(obj["id"], as_document(obj["article"]), list(obj["highlights"]), source="cnndm"))
     bbc = [
-        Pair(f"{ex.category}/{ex.number}", as_document(read_text(ex.article_path)), ex.reference)
+        Pair(f"{ex.category}/{ex.number}", as_document(read_text(ex.article_path)), ex.reference, source="bbc")
         for split in ("train", "dev")
         for ex in load_bbc_summaries(bbc_root, split)
     ]
@@ -221,7 +236,10 @@ def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, folds: int = 
     report = cross_validate(cnndm, ranker, folds=folds, k=3, extra_training=bbc)
     logger.info("\n%s", report.table())
     start = time.perf_counter()
-    fitted = clone(ranker).fit([p.document for p in cnndm + bbc], [p.reference for p in cnndm + bbc])
+    pairs = cnndm + bbc
+    fitted = clone(ranker).fit(
+        [p.document for p in pairs], [p.reference for p in pairs], sample_weight=balanced_weights(pairs)
+    )
     seconds = time.perf_counter() - start
     card = {
         "name": RANKER_NAME,
@@ -233,6 +251,7 @@ def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, folds: int = 
             "own sentences); the test split is held out for benchmarks/bbc_summaries.py",
         },
         "parameters": fitted.get_params(),
+        "sample_weight": "each corpus weighs the same (newsml.training.ranker.balanced_weights)",
         "features": fitted.feature_names_,
         "training_seconds": round(seconds, 2),
         "metrics": {f"cnndm_{folds}_fold_cross_validation_by_story": report.as_dict()},
