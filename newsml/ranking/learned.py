@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.utils.validation import check_is_fitted
+from sklearn.exceptions import NotFittedError
 
 from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact, predict_positive
 from newsml.errors import ModelError
@@ -146,7 +146,9 @@ class SentenceRanker(BaseEstimator):
         ``matrix`` is the :func:`~newsml.ranking.features.term_matrix` of the
         first :data:`MAX_RANKED` sentences, when the caller has it already.
         """
-        check_is_fitted(self, "model_")
+        # Not sklearn's check_is_fitted: its tag lookups cost a tenth of scoring a short article.
+        if not hasattr(self, "model_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call 'fit' first.")
         n = len(doc.sentences)
         if n == 0:
             return np.zeros(0)
