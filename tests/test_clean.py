@@ -467,7 +467,12 @@ def test_an_acronym_and_a_dash_are_no_dateline(opening: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "opening", ["Shares in Apple (AP) rose on Tuesday.", "Tokyo Electric said (AFP) it would pay."]
+    "opening",
+    [
+        "Shares in Apple (AP) rose on Tuesday.",
+        "Tokyo Electric said (AFP) it would pay.",
+        "Canadian Press (CP) reported the fire first.",
+    ],
 )
 def test_an_agency_inside_the_first_sentence_is_no_dateline(opening: str) -> None:
     assert clean_text(f"Headline of the story\n\n{opening}").paragraphs == [opening]

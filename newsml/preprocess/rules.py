@@ -26,10 +26,13 @@ _PLACE = (
     r"[A-Z][A-Z.'\u2019-]+(?:[ -][A-Z][A-Z.'\u2019-]+)*(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*)?"
     r"(?:, (?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}))?"
 )
-# Before an agency in brackets a place may be in title case too: "Tokyo (CNN)".
+# Before an agency in brackets a place may be in title case too ("Tokyo (CNN)"),
+# when a dash or a capital follows: "Canadian Press (CP) said ..." is no dateline.
 _TITLE_PLACE = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3}(?:, [A-Z][a-z]+(?: [A-Z][a-z]+){0,3}){0,2}"
 DATELINE = re.compile(
-    rf"^(?:(?:(?:{_PLACE}|{_TITLE_PLACE}) ?)?\((?:{AGENCIES}|CNN)\)\s*(?:--|[-\u2013\u2014:])?"
+    rf"^(?:(?:{_PLACE} ?)?\((?:{AGENCIES}|CNN)\)\s*(?:--|[-\u2013\u2014:])?"
+    rf"|{_TITLE_PLACE} ?\((?:{AGENCIES}|CNN)\)(?=\s*(?:--|[-\u2013\u2014:]|[A-Z0-9\"\u201c]))"
+    rf"\s*(?:--|[-\u2013\u2014:])?"
     # the dash form only before a capital: "NATO -- the alliance ..." is no dateline
     rf"|{_PLACE}\s*(?:--|[\u2013\u2014])(?=\s*[A-Z\"\u201c]))\s*"
 )
