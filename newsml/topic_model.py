@@ -259,7 +259,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def _features(self, texts: list[str]) -> sparse.csr_matrix:
         """The stacked TF-IDF views (``views_``) of ``texts``, the columns ``coef_`` weighs."""
         counts = self._counts([self.vectorizer_.analyzer(text) for text in texts])
-        views = [_weigh_terms(counts, view, self.vectorizer_.idf_) for view in self.views_]
+        views = [_weigh_terms(counts, view, self.vectorizer_.idf_) for view in self._views()]
         return views[0] if len(views) == 1 else sparse.hstack(views, format="csr")
 
     def _vectorize(self, texts: list[str]) -> sparse.csr_matrix:
@@ -357,7 +357,11 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def term_weights(self) -> np.ndarray:
         """Each topic's weight of each vocabulary term, (n_topics, n_vocabulary_), summed over the views."""
         check_is_fitted(self, "coef_")
-        return self.coef_.reshape(len(self.classes_), len(self.views_), -1).sum(axis=1)
+        return self.coef_.reshape(len(self.classes_), len(self._views()), -1).sum(axis=1)
+
+    def _views(self) -> tuple[str, ...]:
+        """``views_``; models saved before it existed used sublinear tf only, with the same scores."""
+        return getattr(self, "views_", ("sublinear",))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -497,3 +497,12 @@ def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
     floor = ranked[counts - 1, np.arange(len(counts))]
     assert np.all(model.thresholds_ <= floor + 1e-12)
     assert np.any(plain.thresholds_ > floor)  # so the floor did lower some threshold
+
+
+def test_a_model_saved_before_term_weightings_predicts_as_it_did(tiny):
+    texts, labels = tiny
+    model = TopicClassifier().fit(texts, labels)
+    expected = model.predict_proba(NEW_TEXTS)
+    del model.views_  # models fitted before issue 9's second round have no views_ (sublinear tf only)
+    np.testing.assert_array_equal(model.predict_proba(NEW_TEXTS), expected)
+    assert model.term_weights().shape == (len(model.classes_), model.n_vocabulary_)
