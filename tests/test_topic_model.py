@@ -488,7 +488,7 @@ def test_rank_floor_lowers_only_the_thresholds_of_topics_scored_low_out_of_fold(
 
 def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
     train_texts, train_labels, _, _ = embedded_split
-    plain = TopicClassifier().fit(train_texts, train_labels)  # rank_floor=0 by default
+    plain = TopicClassifier(rank_floor=0.0).fit(train_texts, train_labels)
     model = TopicClassifier(rank_floor=1.0).fit(train_texts, train_labels)
     probs = model.cv_probabilities_
     np.testing.assert_allclose(probs, plain.cv_probabilities_)  # the floor changes thresholds only
