@@ -382,9 +382,10 @@ def build_model_context(result: Any, corpus: Any, *, top_terms: int = 12, top_co
     classes = [str(c) for c in model.classes_]
     names = model.vectorizer_.get_feature_names_out()
     terms = {}
+    weights = model.term_weights()
     for j, topic in enumerate(classes):
-        best = np.argsort(-model.coef_[j], kind="stable")[:top_terms]
-        terms[topic] = [(str(names[i]), round(float(model.coef_[j, i]), 3)) for i in best if model.coef_[j, i] > 0]
+        best = np.argsort(-weights[j], kind="stable")[:top_terms]
+        terms[topic] = [(str(names[i]), round(float(weights[j, i]), 3)) for i in best if weights[j, i] > 0]
     cv = result.cv
     context: dict[str, Any] = {
         "corpus": corpus.name,

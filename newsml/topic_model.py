@@ -1,13 +1,15 @@
 """Topic classification, multi-label or single-label: :class:`TopicClassifier`.
 
 One linear support-vector machine per topic on TF-IDF features from newsml's
-analyzer, the headline counted more than once. Out-of-fold decision values
-from a stratified cross-validation on the training data give each topic a
-Platt-scaled probability and, for multi-label corpora, a decision threshold
-tuned for F1; for single-label corpora (every text exactly one label) the
-Platt-scaled scores go through a softmax whose temperature is fitted on the
-same out-of-fold scores, so probabilities sum to one and the test data is
-never used for tuning.
+analyzer, the headline counted more than once; for single-label corpora of
+2,000 texts or more, two SVMs per topic, one on sublinear (1 + log tf) and one
+on raw term frequencies, whose Platt-scaled log-odds are averaged. Out-of-fold
+decision values from a stratified cross-validation on the training data give
+each topic a Platt-scaled probability and, for multi-label corpora, a
+decision threshold tuned for F1; for single-label corpora (every text exactly
+one label) the Platt-scaled scores go through a softmax whose temperature is
+fitted on the same out-of-fold scores, so probabilities sum to one and the
+test data is never used for tuning.
 """
 
 from __future__ import annotations
@@ -32,7 +34,13 @@ logger = logging.getLogger(__name__)
 #: Below this many training texts ``cv="auto"`` uses 5 folds (models fitted on
 #: 80% of the texts score the held-out fifth more like the final model does);
 #: from it on, 3 (the fits cost more and each fold already has plenty of texts).
+#: From it on, too, ``term_weighting="auto"`` fits both term weightings for
+#: single-label corpora (nested cross-validation on the training splits of R8
+#: and R52: benchmarks/results/topic_nested.md).
 SMALL_CORPUS = 2000
+
+#: The term-frequency forms of each ``term_weighting`` choice.
+VIEWS = {"both": ("sublinear", "raw"), "sublinear": ("sublinear",), "raw": ("raw",)}
 
 #: The types, besides scikit-learn's and NumPy's that skops trusts by default,
 #: that a saved :class:`TopicClassifier` holds. :func:`newsml.load_model` passes
@@ -67,6 +75,19 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         ``"auto"``: 2 for single-label models, 0 for multi-label ones (the
         choice of cross-validation on the training splits of R8, R52 and
         Reuters-21578; see benchmarks/results/topic_choices.md).
+    term_weighting : ``"both"`` (one SVM per topic on sublinear and one on
+        raw term frequencies, their calibrated log-odds averaged),
+        ``"sublinear"`` (1 + log tf) or ``"raw"``; TF-IDF and L2 norm in each;
+        ``"auto"``: ``"both"`` for single-label corpora of 2,000 texts or
+        more, else ``"sublinear"``.
+    rank_floor : for multi-label models, a topic's threshold is never above
+        the out-of-fold probability of its ``ceil(rank_floor * n)``-th most
+        likely training text (``n``: the texts labelled with it), so a rare
+        topic, whose out-of-fold scores come from models that saw even fewer
+        of its examples, is still predicted; ``0`` turns this off. The
+        default 0.5 is the choice of cross-validation on the ModApte training
+        split (10 outer folds pooled, so that every topic is scored: macro-F1
+        0.604 -> 0.618, micro-F1 0.9050 -> 0.9044; see benchmarks/README.md).
     single_label : ``"auto"`` (single-label when every training text has
         exactly one label), ``True`` or ``False``. Single-label models return
         exactly one topic per text and probabilities that sum to one;
@@ -90,6 +111,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         random_state: int = 0,
         title_weight: int | str = "auto",
         single_label: str | bool = "auto",
+        term_weighting: str = "auto",
+        rank_floor: float = 0.5,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -102,6 +125,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.title_weight = title_weight
         self.single_label = single_label
+        self.term_weighting = term_weighting
+        self.rank_floor = rank_floor
 
     # ------------------------------------------------------------------ fit
     def fit(self, texts: Sequence[str], label_lists: Sequence[Iterable[str]]) -> TopicClassifier:
@@ -122,27 +147,53 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             )
         self.single_label_ = one_each if self.single_label == "auto" else bool(self.single_label)
         self.title_weight_ = (2 if self.single_label_ else 0) if self.title_weight == "auto" else self.title_weight
+        analyzer = Analyzer(ngram_range=tuple(self.ngram_range))
+        docs = [analyzer(text) for text in _weigh_titles(texts, self.title_weight_)]  # analysed once
         self.vectorizer_ = TfidfVectorizer(
-            analyzer=Analyzer(ngram_range=tuple(self.ngram_range)),
+            analyzer=_given_terms,
             sublinear_tf=True,
             min_df=self.min_df,
             max_features=self.max_features,
             dtype=np.float64,  # liblinear works in float64; float32 would be copied for every topic
-        )
-        X = self.vectorizer_.fit_transform(_weigh_titles(texts, self.title_weight_))
-        cv = (5 if len(texts) < SMALL_CORPUS else 3) if self.cv == "auto" else self.cv
+        ).fit(docs)
+        self.vectorizer_.set_params(analyzer=analyzer)  # vocabulary and idf do not depend on it
+        small = len(texts) < SMALL_CORPUS
+        if self.term_weighting == "auto":
+            weighting = "both" if self.single_label_ and not small else "sublinear"
+        else:
+            weighting = self.term_weighting
+        self.views_ = VIEWS[weighting]
+        counts = self._counts(docs)
+        cv = (5 if small else 3) if self.cv == "auto" else self.cv
         n_folds = self.cv_folds_ = max(2, min(cv, len(texts)))
         folds = _multilabel_folds(Y, n_folds, self.random_state)
         logger.info(
-            "fitting %d topics on %d texts (%d features, %d folds)", Y.shape[1], len(texts), X.shape[1], n_folds
+            "fitting %d topics on %d texts (%d features, %d folds, %s tf)",
+            Y.shape[1],
+            len(texts),
+            counts.shape[1],
+            n_folds,
+            " + ".join(self.views_),
         )
+        # Per view: out-of-fold scores, then the final SVMs; the views' Platt
+        # log-odds are averaged, which is one linear model on the stacked views.
         oof = np.zeros(Y.shape, dtype=float)
-        for k in range(n_folds):
-            test = folds == k
-            coefs, intercepts = self._fit_svms(X[~test], Y[~test])
-            oof[test] = X[test] @ coefs.T + intercepts
+        coefs, intercepts = [], []
+        for view in self.views_:
+            X = _weigh_terms(counts, view, self.vectorizer_.idf_)
+            view_oof = np.zeros(Y.shape, dtype=float)
+            for k in range(n_folds):
+                test = folds == k
+                c, b = self._fit_svms(X[~test], Y[~test])
+                view_oof[test] = X[test] @ c.T + b
+            platt = _platt(view_oof, Y)
+            c, b = self._fit_svms(X, Y)
+            oof += _logits(view_oof, platt) / len(self.views_)
+            coefs.append(c * (platt[:, :1] / len(self.views_)))
+            intercepts.append((b * platt[:, 0] + platt[:, 1]) / len(self.views_))
+        self.coef_ = np.hstack(coefs).astype(np.float32)
+        self.intercept_ = np.sum(intercepts, axis=0).astype(np.float32)
         self.calibration_ = _platt(oof, Y)
-        self.coef_, self.intercept_ = self._fit_svms(X, Y)
         if self.single_label_:
             truth = Y.argmax(axis=1)
             self.temperature_ = _fit_temperature(_logits(oof, self.calibration_), truth)
@@ -157,11 +208,11 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             else:
                 self.min_topics_ = int(self.min_topics)
             if self.threshold == "cv":
-                self.thresholds_ = _tune_thresholds(probs, Y, self.min_topics_)
+                self.thresholds_ = _tune_thresholds(probs, Y, self.min_topics_, rank_floor=self.rank_floor)
             else:
                 self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
         self.cv_probabilities_ = probs
-        self.n_vocabulary_ = X.shape[1]
+        self.n_vocabulary_ = counts.shape[1]
         return self
 
     def _fit_svms(self, X: sparse.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -186,42 +237,58 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"title_weight must be 'auto' or an integer >= 0, got {self.title_weight!r}")
         if self.single_label not in ("auto", True, False):
             raise ValueError(f"single_label must be 'auto', True or False, got {self.single_label!r}")
+        if not isinstance(self.term_weighting, str) or self.term_weighting not in ("auto", *VIEWS):
+            raise ValueError(f"term_weighting must be 'auto' or one of {sorted(VIEWS)}, got {self.term_weighting!r}")
+        floor = self.rank_floor
+        if isinstance(floor, bool) or not isinstance(floor, (int, float)) or not 0 <= floor <= 10:
+            raise ValueError(f"rank_floor must be a number in [0, 10], got {self.rank_floor!r}")
 
     # -------------------------------------------------------------- predict
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
-        """Signed distance of each text to each topic's hyperplane, (n, n_topics)."""
+        """Linear score of each text for each topic, (n, n_topics).
+
+        The average, over the term weightings, of each SVM's Platt-scaled
+        log-odds (with one weighting, its SVM's signed distance, scaled).
+        """
         check_is_fitted(self, "coef_")
         texts = _check_texts(texts, "texts")
         if not texts:  # the vectorizer refuses zero samples
             return np.zeros((0, len(self.classes_)))
-        X = self._vectorize(_weigh_titles(texts, self.title_weight_))
+        X = self._features(_weigh_titles(texts, self.title_weight_))
         return np.asarray(X @ self.coef_.T + self.intercept_, dtype=float)
 
+    def _features(self, texts: list[str]) -> sparse.csr_matrix:
+        """The stacked TF-IDF views (``views_``) of ``texts``, the columns ``coef_`` weighs."""
+        counts = self._counts([self.vectorizer_.analyzer(text) for text in texts])
+        views = [_weigh_terms(counts, view, self.vectorizer_.idf_) for view in self._views()]
+        return views[0] if len(views) == 1 else sparse.hstack(views, format="csr")
+
     def _vectorize(self, texts: list[str]) -> sparse.csr_matrix:
-        """``vectorizer_.transform(texts)``, the whole batch at once with fewer Python steps per term.
+        """``vectorizer_.transform(texts)`` (sublinear tf), the whole batch at once."""
+        counts = self._counts([self.vectorizer_.analyzer(text) for text in texts])
+        return _weigh_terms(counts, "sublinear", self.vectorizer_.idf_)
+
+    def _counts(self, docs: list[list[str]]) -> sparse.csr_matrix:
+        """Term counts of analysed texts over the vocabulary, with few Python steps per term.
 
         Every term of every text is looked up once (in C, through ``map``) into
-        one index list; counts come from summing duplicate entries, then
-        sublinear tf, idf and the L2 norm are applied to the whole matrix.
+        one index list; counts come from summing duplicate entries.
         """
-        analyzer, lookup = self.vectorizer_.analyzer, self.vectorizer_.vocabulary_.get
+        lookup = self.vectorizer_.vocabulary_.get
         ids: list[int] = []
         bounds = [0]
-        for text in texts:
-            ids.extend(map(lookup, analyzer(text), repeat(-1)))  # -1: term not in the vocabulary
+        for doc in docs:
+            ids.extend(map(lookup, doc, repeat(-1)))  # -1: term not in the vocabulary
             bounds.append(len(ids))
         columns = np.asarray(ids, dtype=np.int64)
-        rows = np.repeat(np.arange(len(texts)), np.diff(bounds))
+        rows = np.repeat(np.arange(len(docs)), np.diff(bounds))
         known = columns >= 0
         X = sparse.csr_matrix(
             (np.ones(int(known.sum())), (rows[known], columns[known])),
-            shape=(len(texts), len(self.vectorizer_.vocabulary_)),
+            shape=(len(docs), len(self.vectorizer_.vocabulary_)),
         )  # duplicate (row, column) pairs are summed into counts
         X.sum_duplicates()
-        np.log(X.data, out=X.data)
-        X.data += 1.0
-        X.data *= self.vectorizer_.idf_[X.indices]
-        return normalize(X, copy=False)
+        return X
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probability of each topic, (n, n_topics) aligned with ``classes_``.
@@ -271,20 +338,31 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         if not isinstance(text, str):
             raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        x = self._vectorize(_weigh_titles([text], self.title_weight_))
+        x = self._features(_weigh_titles([text], self.title_weight_))
         names = self.vectorizer_.get_feature_names_out()
+        terms_of = x.indices % len(names)  # the same term's columns in every view
         surface = _surface_forms(text)
         index = {c: j for j, c in enumerate(self.classes_)}
         result = {}
         for topic in self.predict([text])[0]:
-            contrib = x.data * self.coef_[index[topic], x.indices]
-            best = np.argsort(-contrib, kind="stable")[:top]
+            contrib = np.bincount(terms_of, weights=x.data * self.coef_[index[topic], x.indices], minlength=len(names))
+            present = np.unique(terms_of)
+            best = present[np.argsort(-contrib[present], kind="stable")[:top]]
             result[topic] = [
-                (" ".join(surface.get(s, s) for s in names[x.indices[i]].split()), float(contrib[i]))
+                (" ".join(surface.get(s, s) for s in names[i].split()), float(contrib[i]))
                 for i in best
                 if contrib[i] > 0
             ]
         return result
+
+    def term_weights(self) -> np.ndarray:
+        """Each topic's weight of each vocabulary term, (n_topics, n_vocabulary_), summed over the views."""
+        check_is_fitted(self, "coef_")
+        return self.coef_.reshape(len(self.classes_), len(self._views()), -1).sum(axis=1)
+
+    def _views(self) -> tuple[str, ...]:
+        """``views_``; models saved before it existed used sublinear tf only, with the same scores."""
+        return getattr(self, "views_", ("sublinear",))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -441,20 +519,32 @@ def _weigh_titles(texts: list[str], weight: int) -> list[str]:
     return out
 
 
-def _tune_thresholds(probs: np.ndarray, Y: np.ndarray, min_topics: int, shrink: float = 20.0) -> np.ndarray:
+def _tune_thresholds(
+    probs: np.ndarray, Y: np.ndarray, min_topics: int, shrink: float = 20.0, rank_floor: float = 0.0
+) -> np.ndarray:
     """Per-topic probability thresholds from out-of-fold probabilities.
 
     A global threshold is chosen to maximise the sum of micro- and macro-F1;
     each topic's own F1-optimal threshold is then pulled toward it by
     ``n / (n + shrink)`` for a topic with ``n`` training examples, so that
     rare topics do not get thresholds fitted to one or two examples.
+    With ``rank_floor`` > 0, no threshold is above the probability of the
+    topic's ``ceil(rank_floor * n)``-th most probable text: out-of-fold
+    models saw fewer of a rare topic's examples than the final model will,
+    so its out-of-fold probabilities, and a threshold set on them, run low.
     """
     grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
     best = max(grid, key=lambda t: _micro_plus_macro(probs, Y, np.full(Y.shape[1], t), min_topics))
     n_pos = Y.sum(axis=0)
     own = np.array([_best_f1_threshold(probs[:, j], Y[:, j]) for j in range(Y.shape[1])])
     weight = n_pos / (n_pos + shrink)
-    return weight * own + (1 - weight) * best
+    thresholds = weight * own + (1 - weight) * best
+    if rank_floor > 0 and len(probs):
+        ranked = -np.sort(-probs, axis=0)  # each column from most to least probable
+        k = np.clip(np.ceil(rank_floor * n_pos).astype(int), 1, len(probs)) - 1
+        floor = ranked[k, np.arange(Y.shape[1])]
+        thresholds = np.where(n_pos > 0, np.minimum(thresholds, floor), thresholds)
+    return thresholds
 
 
 def _apply_thresholds(probs: np.ndarray, thresholds: np.ndarray, min_topics: int) -> np.ndarray:
@@ -493,6 +583,21 @@ def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
     i = int(np.argmax(f1))
     nxt = p_sorted[i + 1] if i + 1 < len(p_sorted) else 0.0
     return float((p_sorted[i] + nxt) / 2)
+
+
+def _given_terms(doc: list[str]) -> list[str]:
+    """The analyser used while fitting the vectorizer on texts analysed beforehand."""
+    return doc
+
+
+def _weigh_terms(counts: sparse.csr_matrix, view: str, idf: np.ndarray) -> sparse.csr_matrix:
+    """TF-IDF rows of unit length from term counts, with ``"sublinear"`` (1 + log tf) or ``"raw"`` tf."""
+    X = counts.copy()
+    if view == "sublinear":
+        np.log(X.data, out=X.data)
+        X.data += 1.0
+    X.data *= idf[X.indices]
+    return normalize(X, copy=False)
 
 
 def _surface_forms(text: str) -> dict[str, str]:

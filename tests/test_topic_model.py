@@ -11,8 +11,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from newsml import topic_model
 from newsml.corpus import load_default_corpus
-from newsml.topic_model import TopicClassifier
+from newsml.topic_model import TopicClassifier, _tune_thresholds
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny_topics.jsonl"
 
@@ -144,6 +145,7 @@ def test_get_params_and_clone():
     assert set(params) == {
         "C", "class_weight", "ngram_range", "min_df", "max_features", "cv",
         "min_topics", "threshold", "random_state", "title_weight", "single_label",
+        "term_weighting", "rank_floor",
     }
     twin = clone(model)
     assert twin is not model
@@ -250,6 +252,11 @@ def test_no_label_at_all_is_a_value_error(tiny):
         {"title_weight": -1},
         {"title_weight": 1.5},
         {"title_weight": "twice"},
+        {"term_weighting": "log"},
+        {"term_weighting": None},
+        {"rank_floor": -0.5},
+        {"rank_floor": "half"},
+        {"rank_floor": True},
     ],
 )
 def test_invalid_parameters_raise_value_error_at_fit(tiny, params):
@@ -385,7 +392,7 @@ def test_title_weight_counts_the_headline_more(tiny):
     j = list(plain.classes_).index("energy")
     assert weighted.predict_proba([article])[0, j] > plain.predict_proba([article])[0, j]
     one_line = "Gas and power prices climbed as trade talks stalled."  # no headline: nothing to weigh
-    X = weighted.vectorizer_.transform([one_line])
+    X = weighted._features([one_line])
     np.testing.assert_allclose(weighted.decision_function([one_line]), X @ weighted.coef_.T + weighted.intercept_)
 
 
@@ -425,3 +432,77 @@ def test_scikit_learn_checks_that_do_not_need_numeric_input(check):
     from sklearn.utils import estimator_checks
 
     getattr(estimator_checks, check)("TopicClassifier", TopicClassifier())
+
+
+# ------------------------------------------- term weightings and rank floor
+def test_both_weightings_average_the_two_single_weighting_models(tiny):
+    texts, labels = tiny
+    both = TopicClassifier(term_weighting="both").fit(texts, labels)
+    sub = TopicClassifier(term_weighting="sublinear").fit(texts, labels)
+    raw = TopicClassifier(term_weighting="raw").fit(texts, labels)
+    assert both.views_ == ("sublinear", "raw") and both.coef_.shape[1] == 2 * both.n_vocabulary_
+    assert sub.coef_.shape[1] == raw.coef_.shape[1] == both.n_vocabulary_
+    # each model's score is its SVMs' Platt log-odds; "both" averages the two
+    np.testing.assert_allclose(
+        both.decision_function(NEW_TEXTS),
+        (sub.decision_function(NEW_TEXTS) + raw.decision_function(NEW_TEXTS)) / 2,
+        rtol=1e-4,
+        atol=1e-4,
+    )
+    assert not np.allclose(sub.decision_function(NEW_TEXTS), raw.decision_function(NEW_TEXTS))
+    weights = both.term_weights()
+    assert weights.shape == (len(both.classes_), both.n_vocabulary_)
+    energy = list(both.classes_).index("energy")
+    top = both.vectorizer_.get_feature_names_out()[np.argsort(-weights[energy])[:10]]
+    assert {"ga", "gas", "power", "electr", "electric", "electricity"} & set(top)
+
+
+def test_term_weighting_auto_depends_on_mode_and_corpus_size(tiny, monkeypatch):
+    texts, labels = tiny
+    single = [(t, labs) for t, labs in zip(texts, labels, strict=True) if len(labs) == 1]
+    one_texts, one_labels = [t for t, _ in single], [labs for _, labs in single]
+    small = TopicClassifier().fit(one_texts, one_labels)
+    assert small.single_label_ and small.views_ == ("sublinear",) and small.cv_folds_ == 5
+    monkeypatch.setattr(topic_model, "SMALL_CORPUS", len(one_texts))  # the tiny corpus now counts as large
+    large = TopicClassifier().fit(one_texts, one_labels)
+    assert large.views_ == ("sublinear", "raw") and large.cv_folds_ == 3
+    multi = TopicClassifier().fit(texts, labels)  # multi-label: one weighting whatever the size
+    assert not multi.single_label_ and multi.views_ == ("sublinear",) and multi.cv_folds_ == 3
+
+
+def test_rank_floor_lowers_only_the_thresholds_of_topics_scored_low_out_of_fold():
+    rng = np.random.RandomState(0)
+    n = 400
+    Y = np.zeros((n, 2), dtype=int)
+    Y[:200, 0] = 1  # a frequent topic, well separated out of fold
+    Y[[5, 250, 300, 350], 1] = 1  # a rare topic: its positives got low probabilities out of fold
+    probs = np.column_stack([np.where(Y[:, 0] == 1, 0.9, 0.45), rng.uniform(0.0, 0.05, n)])
+    probs[[250, 300, 350], 1] = [0.3, 0.2, 0.15]
+    plain = _tune_thresholds(probs, Y, 0, rank_floor=0.0)
+    floored = _tune_thresholds(probs, Y, 0, rank_floor=0.5)
+    assert floored[0] == plain[0]  # the frequent topic's own threshold is already below its floor
+    second = np.sort(probs[:, 1])[::-1][1]  # ceil(0.5 * 4) = 2nd most probable text
+    assert plain[1] > second and floored[1] == second
+    assert (probs[:, 1] >= floored[1]).sum() == 2 > (probs[:, 1] >= plain[1]).sum()
+
+
+def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
+    train_texts, train_labels, _, _ = embedded_split
+    plain = TopicClassifier(rank_floor=0.0).fit(train_texts, train_labels)
+    model = TopicClassifier(rank_floor=1.0).fit(train_texts, train_labels)
+    probs = model.cv_probabilities_
+    np.testing.assert_allclose(probs, plain.cv_probabilities_)  # the floor changes thresholds only
+    counts = np.array([sum(c in labs for labs in train_labels) for c in model.classes_])
+    ranked = -np.sort(-probs, axis=0)
+    floor = ranked[counts - 1, np.arange(len(counts))]
+    assert np.all(model.thresholds_ <= floor + 1e-12)
+    assert np.any(plain.thresholds_ > floor)  # so the floor did lower some threshold
+
+
+def test_a_model_saved_before_term_weightings_predicts_as_it_did(tiny):
+    texts, labels = tiny
+    model = TopicClassifier().fit(texts, labels)
+    expected = model.predict_proba(NEW_TEXTS)
+    del model.views_  # models fitted before issue 9's second round have no views_ (sublinear tf only)
+    np.testing.assert_array_equal(model.predict_proba(NEW_TEXTS), expected)
+    assert model.term_weights().shape == (len(model.classes_), model.n_vocabulary_)
