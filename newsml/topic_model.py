@@ -263,11 +263,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         views = [_weigh_terms(counts, view, self.vectorizer_.idf_) for view in self._views()]
         return views[0] if len(views) == 1 else sparse.hstack(views, format="csr")
 
-    def _vectorize(self, texts: list[str]) -> sparse.csr_matrix:
-        """``vectorizer_.transform(texts)`` (sublinear tf), the whole batch at once."""
-        counts = self._counts([self.vectorizer_.analyzer(text) for text in texts])
-        return _weigh_terms(counts, "sublinear", self.vectorizer_.idf_)
-
     def _counts(self, docs: list[list[str]]) -> sparse.csr_matrix:
         """Term counts of analysed texts over the vocabulary, with few Python steps per term.
 

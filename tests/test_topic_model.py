@@ -407,7 +407,7 @@ def test_title_weight_auto_depends_on_the_mode(tiny):
 def test_batch_vectorizing_matches_the_fitted_vectorizer(embedded_split, embedded_model):
     _, _, test_texts, _ = embedded_split
     texts = test_texts + ["", "zzz qqq", "Tariffs\n\nTariffs tariffs tariffs on steel."]
-    fast = embedded_model._vectorize(texts)
+    fast = embedded_model._features(texts)  # one view (sublinear tf) on the embedded corpus
     slow = embedded_model.vectorizer_.transform(texts)
     assert fast.shape == slow.shape and fast.nnz == slow.nnz
     np.testing.assert_allclose(fast.toarray(), slow.toarray(), rtol=1e-12, atol=1e-12)

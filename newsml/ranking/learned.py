@@ -137,6 +137,8 @@ class SentenceRanker(BaseEstimator):
             early_stopping=False,
         )
         weight = np.concatenate(weights)
+        if not weight.any():
+            raise ValueError("sample_weight is zero for every article with a sentence on both sides")
         # Scaled so that a sentence weighs one on average, as min_samples_leaf expects.
         self.model_ = model.fit(np.vstack(blocks), y, sample_weight=weight * len(weight) / weight.sum())
         self.feature_names_ = list(FEATURE_NAMES)

@@ -24,6 +24,7 @@ import logging
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +60,8 @@ class Pair:
 
 def balanced_weights(pairs: Sequence[Pair]) -> np.ndarray:
     """A weight per pair such that each ``source`` (corpus) weighs the same in training."""
-    sources = [p.source for p in pairs]
-    counts = {s: sources.count(s) for s in set(sources)}
-    weights = np.array([len(pairs) / (len(counts) * counts[s]) for s in sources])
-    return weights
+    counts = Counter(p.source for p in pairs)
+    return np.array([len(pairs) / (len(counts) * counts[p.source]) for p in pairs])
 
 
 def load_pairs(path: str | Path, text_field: str = "text", summary_field: str = "summary") -> list[Pair]:
