@@ -143,20 +143,20 @@ def _order(
     scores = ranker.score_sentences(doc, k, matrix)
     ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
     block_trigrams = k / n <= _BLOCK_SHARE
-    texts = [" ".join(s.text.lower().split()) for s in head]
     order: list[int] = []
     deferred: list[int] = []
     seen: set[tuple[str, ...]] = set()
     chosen_texts: set[str] = set()
     for i in ranked:
         if i < len(head):
-            repeat = texts[i] in chosen_texts or bool(order) and matrix.similarity[i, order].max() >= _REPEAT
+            text = " ".join(head[i].text.lower().split())
+            repeat = text in chosen_texts or bool(order) and matrix.similarity[i, order].max() >= _REPEAT
             grams = trigrams(head[i].text) if block_trigrams else set()
             if repeat or grams & seen:
                 deferred.append(i)  # repeats a chosen sentence: after every other sentence
                 continue
             seen |= grams
-            chosen_texts.add(texts[i])
+            chosen_texts.add(text)
         order.append(i)
         if picks is not None and len(order) >= picks:
             break

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -101,15 +102,24 @@ def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -
     """Features of each sentence of ``doc`` for a summary of ``k`` sentences (columns: :data:`FEATURE_NAMES`)."""
     sentences = doc.sentences
     n = len(sentences)
+    out = np.empty((n, len(FEATURE_NAMES)))
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)))
+        return out
     texts = [s.text for s in sentences]
     m = matrix if matrix is not None else term_matrix(texts)
-    index = np.arange(n, dtype=float)
+    column = _COLUMN
+    out[:, :6] = _position_block(n)
     paragraphs = np.array([s.paragraph for s in sentences], dtype=float)
-    first_of_paragraph = np.ones(n)
+    out[:, column["paragraph_relative"]] = paragraphs / max(paragraphs[-1], 1.0)
+    out[:, column["in_first_paragraph"]] = paragraphs == 0
+    first_of_paragraph = out[:, column["first_of_paragraph"]]
+    first_of_paragraph[0] = 1.0
     first_of_paragraph[1:] = paragraphs[1:] != paragraphs[:-1]
     words = np.array([len(t.split()) for t in texts], dtype=float)
+    out[:, column["words_log"]] = np.log1p(words)
+    out[:, column["is_short"]] = words < 6
+    out[:, column["is_long"]] = words > 40
+
     rank_pr = pagerank(m.similarity) * n if n > 1 else np.ones(n)
     loo = cosine_to_rest(m.counts, m.norms)
     document_frequency = (m.counts > 0).sum(axis=0)
@@ -117,25 +127,56 @@ def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -
     weighted = m.unit * idf
     centroid = weighted.sum(axis=0)
     denom = np.linalg.norm(weighted, axis=1) * np.linalg.norm(centroid)
-    tfidf_centroid = np.divide(weighted @ centroid, denom, out=np.zeros(n), where=denom > 0)
-    earlier = np.tril(m.similarity, -1)
-    novelty = 1.0 - np.concatenate([[0.0], earlier[1:].max(axis=1)]) if n > 1 else np.ones(n)
+    out[:, column["pagerank"]] = rank_pr
+    out[:, column["cosine_to_rest"]] = loo
+    out[:, column["tfidf_centroid"]] = np.divide(weighted @ centroid, denom, out=np.zeros(n), where=denom > 0)
+    out[:, column["title_similarity"]] = title_similarity(doc.title, m)
+
+    out[:, column["has_quote"]:column["capitalised_share"] + 1] = [_surface(t) for t in texts]
+    out[:, column["capitalised_share"]] /= np.maximum(words, 1.0)
+    novelty = out[:, column["novelty"]]
+    novelty[0] = 1.0
+    if n > 1:
+        novelty[1:] = 1.0 - np.tril(m.similarity, -1)[1:].max(axis=1)
+
+    out[:, column["budget_k"]] = float(k)
+    out[:, column["budget_share"]] = k / n
+    out[:, column["sentences_log"]] = np.log(n)
+    out[:, column["cosine_to_rest_rank"]] = _rank_share(loo)
+    out[:, column["pagerank_rank"]] = _rank_share(rank_pr)
     totals = m.counts.sum(axis=0)
+    content = m.counts.sum(axis=1)
     overlap = (m.counts * (totals - m.counts)).sum(axis=1)
     shared = overlap / max(float(totals.sum()), 1.0)
     # How often the rest of the article repeats a sentence's words, damped for
     # length: alone, it finds 81% of the BBC reference sentences.
-    frequency = overlap / np.maximum(m.counts.sum(axis=1), 1.0) ** _FREQUENCY_DAMPING
-    columns = [
-        1.0 / (index + 1), index / max(n - 1, 1), np.log1p(index), index == 0, index == 1, index == 2,
-        paragraphs / max(paragraphs[-1], 1.0), paragraphs == 0, first_of_paragraph,
-        np.log1p(words), words < 6, words > 40,
-        rank_pr, loo, tfidf_centroid, title_similarity(doc.title, m),
-        [bool(_QUOTE.search(t)) for t in texts], [t[:1] in "\"\u201c'" for t in texts],
-        [bool(_ATTRIBUTION.search(t.lower())) for t in texts],
-        [len(_DIGIT.findall(t)) / max(len(t), 1) for t in texts],
-        np.array([len(_CAPITALISED.findall(t)) for t in texts]) / np.maximum(words, 1.0), novelty,
-        np.full(n, float(k)), np.full(n, k / n), np.full(n, np.log(n)), _rank_share(loo), _rank_share(rank_pr),
-        m.counts.sum(axis=1), shared, _rank_share(shared), frequency, _rank_share(frequency),
-    ]  # fmt: skip
-    return np.column_stack([np.asarray(c, dtype=float) for c in columns])
+    frequency = overlap / np.maximum(content, 1.0) ** _FREQUENCY_DAMPING
+    out[:, column["content_terms"]] = content
+    out[:, column["shared_terms"]] = shared
+    out[:, column["shared_terms_rank"]] = _rank_share(shared)
+    out[:, column["frequency"]] = frequency
+    out[:, column["frequency_rank"]] = _rank_share(frequency)
+    return out
+
+
+_COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+@lru_cache(maxsize=256)
+def _position_block(n: int) -> np.ndarray:
+    """The first six columns (position in the article) for ``n`` sentences."""
+    index = np.arange(n, dtype=float)
+    block = np.column_stack([1.0 / (index + 1), index / max(n - 1, 1), np.log1p(index), index == 0, index == 1, index == 2])
+    block.flags.writeable = False
+    return block
+
+
+def _surface(text: str) -> tuple[float, float, float, float, float]:
+    """has_quote, starts_with_quote, attribution, digit_share and capitalised words (a count) of one sentence."""
+    return (
+        _QUOTE.search(text) is not None,
+        text[:1] in "\"\u201c'",
+        _ATTRIBUTION.search(text.lower()) is not None,
+        len(_DIGIT.findall(text)) / max(len(text), 1),
+        len(_CAPITALISED.findall(text)),
+    )
