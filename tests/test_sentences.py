@@ -86,6 +86,14 @@ CASES = {
         "Is the ferry coming back? Yes! It returns in May.",
         ["Is the ferry coming back?", "Yes!", "It returns in May."],
     ),
+    "title-with-exclamation-mid-sentence": (
+        "The fashion show on the E! channel will return in May. Its hosts are back.",
+        ["The fashion show on the E! channel will return in May.", "Its hosts are back."],
+    ),
+    "title-with-question-mark-mid-sentence": (
+        "Who Wants to be a Millionaire? returns on Monday. It will run for six weeks.",
+        ["Who Wants to be a Millionaire? returns on Monday.", "It will run for six weeks."],
+    ),
     "parenthesis": (
         "Fares rose (the first rise since 2019.) Riders complained.",
         ["Fares rose (the first rise since 2019.)", "Riders complained."],

@@ -63,8 +63,8 @@ _MISSED_BREAK = re.compile(
 )
 # A candidate context that starts with a plain word and a period: "said. The".
 _PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.\s")
-# A question or exclamation closed by a quote.
-_QUOTED_QUESTION_END = re.compile(r"[?!][\"'\u201d\u2019]+$")
+# A question or exclamation mark, perhaps closed by a quote.
+_QUESTION_END = re.compile(r"[?!][\"'\u201d\u2019]*$")
 
 
 class _LanguageVars(PunktLanguageVars):
@@ -157,8 +157,8 @@ def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
         if merged and (
             # "No. 3", "Art. 9": a number abbreviation followed by a number.
             (_NUMBER_ABBREV.search(previous) and _STARTS_WITH_DIGIT.match(current))
-            # '"Why now?" she asked.': the sentence goes on in lower case.
-            or (_QUOTED_QUESTION_END.search(previous) and current[:1].islower())
+            # '"Why now?" she asked.', "the E! channel said": the sentence goes on in lower case.
+            or (_QUESTION_END.search(previous) and current[:1].islower())
         ):
             merged[-1] = (merged[-1][0], end)
         else:
