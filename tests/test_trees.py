@@ -48,3 +48,15 @@ def test_a_refit_model_is_compiled_again_and_wrong_widths_are_refused(data) -> N
     assert not np.allclose(before, predict_positive(model, X[:5]))
     with pytest.raises(ValueError, match="features"):
         predict_positive(model, X[:5, :4])
+
+
+@pytest.mark.parametrize("max_depth", [1, 3, 6])
+def test_complete_tree_layout_scores_as_scikit_learn_does(data, max_depth) -> None:
+    X, y = data
+    clean = np.nan_to_num(X)
+    model = HistGradientBoostingClassifier(max_iter=60, max_depth=max_depth, random_state=0).fit(clean, y)
+    trees = compiled(model)
+    assert trees is not None and trees.complete is not None
+    # Rows without missing values take the complete-tree walk, rows with them the general one.
+    np.testing.assert_allclose(trees.raw_predict(clean), model.decision_function(clean), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(trees.raw_predict(X[:50]), model.decision_function(X[:50]), rtol=0, atol=1e-10)

@@ -166,7 +166,8 @@ _COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
 def _position_block(n: int) -> np.ndarray:
     """The first six columns (position in the article) for ``n`` sentences."""
     index = np.arange(n, dtype=float)
-    block = np.column_stack([1.0 / (index + 1), index / max(n - 1, 1), np.log1p(index), index == 0, index == 1, index == 2])
+    first = [index == 0, index == 1, index == 2]
+    block = np.column_stack([1.0 / (index + 1), index / max(n - 1, 1), np.log1p(index), *first])
     block.flags.writeable = False
     return block
 
