@@ -280,9 +280,12 @@ def _clean_with_rules(text: str, options: CleanOptions) -> tuple[str | None, lis
     if options.drop_agency_credit:
         kept = strip_agency_credit([ln for _, ln in lines])
         lines = [(i, ln) for (i, _), ln in zip(lines, kept, strict=False)]
+    by_block: dict[int, list[str]] = {}
+    for i, ln in lines:
+        by_block.setdefault(i, []).append(ln)
     paragraphs = []
-    for i in range(len(blocks)):
-        paragraph = _SPACES.sub(" ", " ".join(ln for j, ln in lines if j == i)).strip()
+    for i in sorted(by_block):
+        paragraph = _SPACES.sub(" ", " ".join(by_block[i])).strip()
         if paragraph:
             paragraphs.append(paragraph)
     return title, paragraphs
