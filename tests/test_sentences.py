@@ -94,6 +94,14 @@ CASES = {
         "Who Wants to be a Millionaire? returns on Monday. It will run for six weeks.",
         ["Who Wants to be a Millionaire? returns on Monday.", "It will run for six weeks."],
     ),
+    "initials-before-a-name": (
+        "Harry Potter author J.K. Rowling replied on Friday. Fans loved it.",
+        ["Harry Potter author J.K. Rowling replied on Friday.", "Fans loved it."],
+    ),
+    "initials-before-a-sentence-starter": (
+        "The firm moved its office to the U.K. The deal closed in May.",
+        ["The firm moved its office to the U.K.", "The deal closed in May."],
+    ),
     "parenthesis": (
         "Fares rose (the first rise since 2019.) Riders complained.",
         ["Fares rose (the first rise since 2019.)", "Riders complained."],

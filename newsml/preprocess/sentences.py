@@ -63,6 +63,8 @@ _MISSED_BREAK = re.compile(
 )
 # A candidate context that starts with a plain word and a period: "said. The".
 _PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.\s")
+# Single letters joined by periods, lower case, without the final period: "j.k", "a.b.c".
+_DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 # A question or exclamation mark, perhaps closed by a quote.
 _QUESTION_END = re.compile(r"[?!][\"'\u201d\u2019]*$")
 
@@ -137,10 +139,21 @@ class _Punkt(PunktSentenceTokenizer):
         return super().text_contains_sentbreak(text)
 
 
+class _Abbreviations(set):
+    """The abbreviation list, plus every run of dotted single letters ("j.k", "a.b.c").
+
+    Initials before a name ("J.K. Rowling", "J.R.R. Tolkien") are then no
+    sentence end; before a sentence starter ("... the U.K. The deal") they are.
+    """
+
+    def __contains__(self, word: object) -> bool:
+        return super().__contains__(word) or (isinstance(word, str) and _DOTTED_LETTERS.fullmatch(word) is not None)
+
+
 @lru_cache(maxsize=1)
 def _tokenizer() -> PunktSentenceTokenizer:
     params = PunktParameters()
-    params.abbrev_types = set(ABBREVIATIONS)
+    params.abbrev_types = _Abbreviations(ABBREVIATIONS)
     params.sent_starters = set(SENTENCE_STARTERS)
     return _Punkt(params, lang_vars=_LanguageVars(), token_cls=_Token)
 
