@@ -102,6 +102,14 @@ CASES = {
         "The firm moved its office to the U.K. The deal closed in May.",
         ["The firm moved its office to the U.K.", "The deal closed in May."],
     ),
+    "question-then-brand-name": (
+        "Is this the end for the phone maker? iPhone sales fell 10% in May.",
+        ["Is this the end for the phone maker?", "iPhone sales fell 10% in May."],
+    ),
+    "symbol-before-period-is-no-initial": (
+        "Rates rose by \u00bd. The Bank of England said so.",
+        ["Rates rose by \u00bd.", "The Bank of England said so."],
+    ),
     "parenthesis": (
         "Fares rose (the first rise since 2019.) Riders complained.",
         ["Fares rose (the first rise since 2019.)", "Riders complained."],
