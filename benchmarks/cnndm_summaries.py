@@ -28,7 +28,7 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from newsml.ranking.learned import SentenceRanker
-from newsml.training.ranker import BUCKETS, cross_validate, default_baselines, default_training_pairs
+from newsml.training.ranker import BUCKETS, cross_validate, default_baselines, default_training_pairs, story_tops
 
 RESULTS = REPO_ROOT / "benchmarks" / "results"
 #: The issue's floor: ROUGE-1 at least Lead-3 + 1.5 and ROUGE-2 at least Lead-3's, in every length bucket too.
@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         "sumy TextRank": lambda doc, k: textrank(doc.body, k),
         "sumy LexRank": lambda doc, k: lexrank(doc.body, k),
     }
-    report = cross_validate(cnndm, SentenceRanker(), folds=args.folds, k=3, extra_training=bbc, baselines=baselines)
+    report = cross_validate(
+        cnndm, SentenceRanker(), folds=args.folds, k=3, extra_training=bbc, baselines=baselines, augment=story_tops
+    )
     result = report.as_dict()
     result["revision"] = newsml_revision()
     methods = result["methods"]

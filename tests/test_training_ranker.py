@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from newsml.errors import DataFormatError
+from newsml.preprocess import parse_article
 from newsml.summarizer import summarize
-from newsml.training.ranker import Pair, balanced_weights, load_pairs, main, train_ranker
+from newsml.training.ranker import TOP_MAX, TOP_MIN, Pair, balanced_weights, load_pairs, main, story_tops, train_ranker
 from newsml.training.topics import main as train_main
 from tests.test_ranking import story
 
@@ -23,6 +24,25 @@ def test_each_source_weighs_the_same() -> None:
     assert weights.mean() == pytest.approx(1.0)
     one_source = balanced_weights(pairs[:6])
     assert np.allclose(one_source, 1.0)
+
+
+def test_story_tops_cut_long_stories_and_keep_their_group() -> None:
+    long_text = "Harbour report\n\n" + "\n\n".join(
+        f"Paragraph {i} says the ferry from Brayford was late for the {i}th time this year." for i in range(1, 21)
+    )
+    short_text, _ = story(0)
+    pairs = [
+        Pair("long", parse_article(long_text), ["The ferry was late again."], source="cnndm"),
+        Pair("short", parse_article(short_text), ["x"], source="cnndm"),
+    ]
+    tops = story_tops(pairs)
+    assert [p.group for p in tops] == ["long"]  # short stories give no top
+    top, full = tops[0].document, pairs[0].document
+    assert TOP_MIN <= len(top.sentences) <= TOP_MAX
+    assert [s.text for s in top.sentences] == [s.text for s in full.sentences[: len(top.sentences)]]
+    assert top.body == "\n\n".join(top.paragraphs) and top.body.endswith(top.sentences[-1].text)
+    assert tops[0].reference == pairs[0].reference and tops[0].source == "cnndm-tops"
+    assert story_tops(pairs)[0].id == tops[0].id  # the cut is fixed per story
 
 
 def _write_pairs(path: Path, n: int, as_list: bool) -> None:
