@@ -5,13 +5,17 @@ number of sentences, asks a ranker for an order (:mod:`newsml.ranking`: the
 learned :class:`~newsml.ranking.learned.SentenceRanker`, shipped and used by
 default, or the unsupervised centrality ranker), applies redundancy control
 (trigram blocking for the learned ranker, MMR inside the centrality ranker)
-and the budget, and puts the chosen sentences back in document order.
+and the budget, and puts the chosen sentences back in document order. With
+the learned ranker, fragments without sentence-ending punctuation (headings,
+captions, list items and table rows that cleaning kept) come after every full
+sentence.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +38,9 @@ _BLOCK_SHARE = 0.3
 #: A sentence this similar (cosine of term counts) to a chosen one, or with the
 #: same text, is a near repeat at any budget.
 _REPEAT = 0.8
+#: How a full sentence ends: a period, question or exclamation mark or ellipsis,
+#: perhaps inside closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -152,8 +159,8 @@ def _order(
             text = " ".join(head[i].text.lower().split())
             repeat = text in chosen_texts or bool(order) and matrix.similarity[i, order].max() >= _REPEAT
             grams = trigrams(head[i].text) if block_trigrams else set()
-            if repeat or grams & seen:
-                deferred.append(i)  # repeats a chosen sentence: after every other sentence
+            if repeat or grams & seen or not _SENTENCE_END.search(head[i].text):
+                deferred.append(i)  # a repeat or a fragment: after every other sentence
                 continue
             seen |= grams
             chosen_texts.add(text)

@@ -311,3 +311,25 @@ def test_nul_bytes_are_never_returned_as_a_sentence():
 
     with pytest.raises(NotTextError):
         rank_sentences("\x00\x00")
+
+
+# A scraped page: a keyword line and a table row kept by cleaning, each made of the story's key words.
+FRAGMENTS = (
+    "Brayford ferry fares council vote\n\n"
+    "The council in Brayford voted on Tuesday to cut ferry fares for residents.\n\n"
+    "Brayford ferry fares council vote harbour residents\n\n"
+    "Ferry fares in Brayford had risen three times in two years, the council said.\n\n"
+    "Residents of Brayford said the ferry fares had kept them from the harbour.\n\n"
+    "Brayford | ferry | fares | council | 7 | 2\n\n"
+    "The harbour master said the first cheaper ferry would sail in May."
+)
+
+
+def test_fragments_without_sentence_end_come_after_every_full_sentence() -> None:
+    ranked = sorted(rank_sentences(FRAGMENTS), key=lambda r: r.rank)
+    ends = [r.text.rstrip()[-1:] in ".!?" for r in ranked]
+    assert ends.count(False) == 2
+    assert ends == sorted(ends, reverse=True)  # every full sentence ranks above every fragment
+    assert all(line.endswith(".") for line in summarize(FRAGMENTS, 3).split("\n"))
+    # With fewer full sentences than the budget, fragments fill it.
+    assert len(summarize(FRAGMENTS, 6).split("\n")) == 6
