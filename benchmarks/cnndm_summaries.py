@@ -2,8 +2,9 @@
 
 Five-fold cross-validation by story on the 998 stories of
 ``../shared/data/cnndm-validation`` at k = 3 sentences: newsml's learned
-ranker is trained on four folds (plus the BBC News Summary train and dev
-pairs, as the shipped ranker is) and scored on the fifth; the methods that
+ranker is trained on four folds (plus the tops of their long stories and
+the BBC News Summary train and dev pairs, as the shipped ranker is) and
+scored on the fifth; the methods that
 learn nothing (Lead-3, newsml's centrality ranker, a TF-IDF centroid, sumy's
 TextRank and LexRank on newsml's sentences) are scored on every story. ROUGE
 F1 by ``rouge-score`` (Porter stemming; ROUGE-Lsum with one sentence per line),
