@@ -6,9 +6,9 @@ learned :class:`~newsml.ranking.learned.SentenceRanker`, shipped and used by
 default, or the unsupervised centrality ranker), applies redundancy control
 (trigram blocking for the learned ranker, MMR inside the centrality ranker)
 and the budget, and puts the chosen sentences back in document order. With
-the learned ranker, fragments without sentence-ending punctuation (headings,
-captions, list items and table rows that cleaning kept) come after every full
-sentence.
+the learned ranker, short fragments without sentence-ending punctuation
+(headings, captions, labels and table rows that cleaning kept) come after
+every full sentence.
 """
 
 from __future__ import annotations
@@ -39,8 +39,23 @@ _BLOCK_SHARE = 0.3
 #: same text, is a near repeat at any budget.
 _REPEAT = 0.8
 #: How a full sentence ends: a period, question or exclamation mark or ellipsis,
-#: perhaps inside closing quotes or brackets.
-_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+#: perhaps inside closing quotes or brackets, perhaps before a stray opening quote.
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*(?:\s+[\"\u201c])?$")
+#: Fragments are shorter than this: longer unpunctuated runs are lists or run-on text.
+_FRAGMENT_WORDS = 20
+
+
+def _is_fragment(text: str) -> bool:
+    """A heading, label, caption or table row: short, and ending as no sentence does.
+
+    A text ending with a comma, colon, semicolon or dash is a sentence broken off, not a fragment.
+    """
+    text = text.rstrip()
+    return (
+        len(text.split()) < _FRAGMENT_WORDS
+        and not _SENTENCE_END.search(text)
+        and text[-1:] not in ",;:-\u2013\u2014"
+    )
 
 
 @dataclass(frozen=True)
@@ -159,7 +174,7 @@ def _order(
             text = " ".join(head[i].text.lower().split())
             repeat = text in chosen_texts or bool(order) and matrix.similarity[i, order].max() >= _REPEAT
             grams = trigrams(head[i].text) if block_trigrams else set()
-            if repeat or grams & seen or not _SENTENCE_END.search(head[i].text):
+            if repeat or grams & seen or _is_fragment(head[i].text):
                 deferred.append(i)  # a repeat or a fragment: after every other sentence
                 continue
             seen |= grams

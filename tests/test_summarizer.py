@@ -333,3 +333,20 @@ def test_fragments_without_sentence_end_come_after_every_full_sentence() -> None
     assert all(line.endswith(".") for line in summarize(FRAGMENTS, 3).split("\n"))
     # With fewer full sentences than the budget, fragments fill it.
     assert len(summarize(FRAGMENTS, 6).split("\n")) == 6
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("Stade de France, Paris", True),
+        ("21 Austin Dillon 700 0 3 0 6", True),
+        ("The council voted on Tuesday.", False),
+        ('"We will win," she said. "', False),  # a stray opening quote after the end
+        ("Wal-Mart agreed to suspend firearms sales in its California stores in 2003,", False),  # broken off
+        (" ".join(["Harwick (Kent), Lonsdale (Leeds), Brayford (York)"] * 7), False),  # a long list
+    ],
+)
+def test_what_counts_as_a_fragment(text: str, fragment: bool) -> None:
+    from newsml.summarizer import _is_fragment
+
+    assert _is_fragment(text) is fragment
