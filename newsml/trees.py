@@ -54,11 +54,11 @@ class CompiledTrees:
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise ValueError(f"X has shape {X.shape}, but the model was fitted on {self.n_features} features")
         n_rows, n_features = X.shape
-        n_trees = len(self.roots)
         flat = X.ravel()
         has_nan = bool(np.isnan(flat).any())
         if self.complete is not None and not has_nan:
             return self.complete.raw_predict(flat, n_rows, n_features) + self.baseline
+        n_trees = len(self.roots)
         node = np.tile(self.roots, n_rows)
         # Paths (row, tree) not yet at a leaf, and where their row starts in ``flat``;
         # most trees end long before the deepest leaf, and their paths drop out.

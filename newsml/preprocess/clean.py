@@ -284,8 +284,8 @@ def _clean_with_rules(text: str, options: CleanOptions) -> tuple[str | None, lis
     for i, ln in lines:
         by_block.setdefault(i, []).append(ln)
     paragraphs = []
-    for i in sorted(by_block):
-        paragraph = _SPACES.sub(" ", " ".join(by_block[i])).strip()
+    for block_lines in by_block.values():  # in block order: lines are listed in order
+        paragraph = _SPACES.sub(" ", " ".join(block_lines)).strip()
         if paragraph:
             paragraphs.append(paragraph)
     return title, paragraphs

@@ -67,9 +67,9 @@ TOP_MIN, TOP_MAX = 6, 12
 def story_tops(pairs: Sequence[Pair]) -> list[Pair]:
     """The top of each story longer than :data:`TOP_MAX` sentences, as a pair of its own.
 
-    The first 6 to 12 sentences (fixed per story) with the story's reference:
-    a short wire report reads like the top of a longer story, and
-    CNN/DailyMail has few short stories (104 of 998). Each top is labelled
+    The first :data:`TOP_MIN` to :data:`TOP_MAX` sentences (fixed per story)
+    with the story's reference: a short wire report reads like the top of a
+    longer story, and CNN/DailyMail has few short stories (about one in ten). Each top is labelled
     anew against the reference; it joins its story's group, and its source
     gets a "-tops" suffix so that the tops weigh as much as each corpus
     (:func:`balanced_weights`).
