@@ -205,3 +205,11 @@ def test_terms_of_arbitrary_text(text, tokenizer):
     assert all(isinstance(t, str) and len(t) >= 2 for t in found)
     assert not set(found) & STOP_WORDS
     assert all(t in text.lower() for t in found)
+
+
+def test_stop_words_are_scikit_learns_list():
+    # newsml keeps its own copy so that parsing need not import scikit-learn;
+    # a scikit-learn release that edits its list shows up here.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert STOP_WORDS == ENGLISH_STOP_WORDS

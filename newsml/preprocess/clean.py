@@ -24,6 +24,7 @@ from newsml.preprocess.rules import (
     CREDIT_ONLY,
     CREDIT_TAIL,
     DATELINE,
+    SIGN_OFF,
     is_boilerplate_line,
     is_byline,
     is_caption_line,
@@ -319,8 +320,8 @@ def looks_like_headline(line: str, rest: list[str], options: CleanOptions = DEFA
 def strip_agency_credit(paragraphs: list[str]) -> list[str]:
     """Remove what follows an article's last sentence, in any order.
 
-    Agency credits, alone ("(AP)", "(END)") or ending the last paragraph
-    ("... by the end of May. (AFP)"), the publisher's promotion lines ("Daily
+    Agency credits, alone ("(AP)", "(END)", the old Reuters sign-off "Reuter")
+    or ending the last paragraph ("... by the end of May. (AFP)"), the publisher's promotion lines ("Daily
     Star Youtube", "Follow The Gazette on Instagram") and navigation lines
     ("Back To Top") are removed from the end until a paragraph of the article
     is reached. Earlier paragraphs are returned unchanged.
@@ -333,7 +334,9 @@ def strip_agency_credit(paragraphs: list[str]) -> list[str]:
             continue
         # Only the end can hold a credit: searching the whole paragraph takes
         # quadratic time on long runs of dashes.
-        tail = CREDIT_TAIL.search(last, max(0, len(last) - _CREDIT_WINDOW))
+        tail = CREDIT_TAIL.search(last, max(0, len(last) - _CREDIT_WINDOW)) or SIGN_OFF.search(
+            last, max(0, len(last) - _CREDIT_WINDOW)
+        )
         if tail is None:
             break
         stripped = last[: tail.start()].rstrip()

@@ -19,6 +19,10 @@ CREDIT_TAIL = re.compile(
     rf"|\s*[-\u2013\u2014]+\s*(?:{AGENCIES})\.?\s*$"
 )
 CREDIT_ONLY = re.compile(rf"^\s*(?:[-\u2013\u2014]+\s*)?\(?(?:{AGENCIES}|END|end)\)?\.?\s*$")
+#: The sign-off that closes Reuters wire stories of the 1980s ("... ticket printers.\n Reuter"),
+#: alone on the last line or after the last sentence. Only the end of an article is
+#: checked for it (:func:`~newsml.preprocess.clean.strip_agency_credit`).
+SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"'\u201d\u2019)])\s)\s*(?:Reuter|REUTER|reuter)\.{0,3}\s*$")
 
 #: A dateline opening the first paragraph: "SEOUL, Aug. 2 (Yonhap) --",
 #: "WASHINGTON (Reuters) -", "(CNN)", "BEIRUT, Lebanon --".

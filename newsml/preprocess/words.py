@@ -15,12 +15,9 @@ from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import NLTKWordTokenizer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from newsml.preprocess.sentences import split_sentences
-
-#: scikit-learn's English stop-word list.
-STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS)
+from newsml.preprocess.stop_words import STOP_WORDS
 
 _WORD_TOKENIZER = NLTKWordTokenizer()
 _STEMMER = SnowballStemmer("english")
