@@ -165,3 +165,12 @@ def test_sample_weights_decide_between_two_house_styles() -> None:
         SentenceRanker().fit(texts, summaries, sample_weight=[1.0, 1.0, 1.0])
     with pytest.raises(ValueError, match="non-negative"):
         SentenceRanker().fit(texts, summaries, sample_weight=[-1.0] * 16)
+
+
+def test_scores_equal_but_for_rounding_rank_by_position():
+    # 0.1 + 0.2 exceeds 0.3 in the last bit: on another CPU's BLAS the two could
+    # come out the other way round, so they must tie, and the earlier sentence wins.
+    from newsml.ranking.features import _rank_share
+
+    assert list(_rank_share(np.array([0.3, 0.1 + 0.2, 0.1]))) == [0.0, 0.5, 1.0]
+    assert list(_rank_share(np.array([0.1 + 0.2, 0.3, 0.1]))) == [0.0, 0.5, 1.0]

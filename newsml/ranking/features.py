@@ -29,6 +29,8 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 _DAMPING = 0.85
 _FREQUENCY_DAMPING = 0.4
+#: Scores equal to this many decimals tie when ranked (:func:`_rank_share`).
+_RANK_DECIMALS = 9
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
 # Matched on lower-cased text: three times faster than re.IGNORECASE.
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|added|stated|announced)\b")
@@ -93,9 +95,13 @@ def title_similarity(title: str | None, matrix: TermMatrix) -> np.ndarray:
 
 
 def _rank_share(values: np.ndarray) -> np.ndarray:
-    """Rank of each value, highest first, as a share of the count (0 = top)."""
+    """Rank of each value, highest first, as a share of the count (0 = top); ties go to the earlier sentence.
+
+    Values are rounded first: equal scores computed through BLAS differ in the
+    last bits from one CPU to another, and would otherwise rank differently.
+    """
     n = len(values)
-    return np.argsort(np.argsort(-values, kind="stable"), kind="stable") / max(n - 1, 1)
+    return np.argsort(np.argsort(-np.round(values, _RANK_DECIMALS), kind="stable"), kind="stable") / max(n - 1, 1)
 
 
 def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -> np.ndarray:
