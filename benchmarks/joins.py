@@ -1,6 +1,6 @@
 """Benchmark the learned decision that re-joins sentences broken by a blank line (issue 7, item 4).
 
-Four measurements, all with the shipped model (``newsml/models/joins.skops``):
+Four measurements, all with the shipped model (``newsml/models/joins.npz``):
 
 1. **Held-out breaks**: on the articles that ``python -m newsml.training.joins``
    holds out (BBC test split, Reuters-21578 Lewis TEST stories, a fifth of the

@@ -32,7 +32,7 @@ _EXPORTS = {
     "parse_article": "newsml.preprocess",
     "RankedSentence": "newsml.summarizer",
     "SentenceRanker": "newsml.ranking.learned",
-    "load_ranker": "newsml.ranking.learned",
+    "load_ranker": "newsml.ranking.model",
     "rank_sentences": "newsml.summarizer",
     "summarize": "newsml.summarizer",
     "TOPIC_IDS": "newsml.topics",
@@ -80,7 +80,8 @@ if TYPE_CHECKING:
     )
     from newsml.model_io import classify, load_model, save_model
     from newsml.preprocess import Analyzer, CleanOptions, Document, Sentence, parse_article
-    from newsml.ranking.learned import SentenceRanker, load_ranker
+    from newsml.ranking.learned import SentenceRanker
+    from newsml.ranking.model import load_ranker
     from newsml.summarizer import RankedSentence, rank_sentences, summarize
     from newsml.topic_model import TopicClassifier
     from newsml.topics import TOPIC_IDS, TOPICS

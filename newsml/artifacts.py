@@ -1,16 +1,22 @@
-"""Model files whose loading runs no code: skops files checked against a JSON card.
+"""Model files whose loading runs no code, each checked against a JSON card.
 
-Every learned part of newsml (the block cleaner, the sentence ranker, the
-topic classifier) is stored the same way:
+Every learned part of newsml is stored as a model file and its card:
 
-* ``NAME.skops``: the fitted object, written by :mod:`skops.io`, which
-  rebuilds objects from a list of types instead of running pickled code;
-* ``NAME.json``: its card: what it is, the data and command that rebuild it,
-  held-out figures, library versions, and the SHA-256 of ``NAME.skops``.
+* ``NAME.npz`` (the block cleaner, the paragraph joins, the sentence ranker:
+  gradient-boosted trees, :class:`newsml.trees.CompiledTrees`): plain numpy
+  arrays, read with ``allow_pickle=False`` and checked before use
+  (:func:`save_arrays`, :func:`load_arrays`); loading them needs neither
+  scikit-learn nor SciPy, which keeps a one-article command quick to start;
+* ``NAME.skops`` (the topic classifier): the fitted object, written by
+  :mod:`skops.io`, which rebuilds objects from a list of types instead of
+  running pickled code (:func:`save_artifact`, :func:`load_artifact`);
+* ``NAME.json``: the card: what it is, the data and command that rebuild it,
+  held-out figures, library versions, and the SHA-256 of the model file.
 
-:func:`load_artifact` refuses a file whose SHA-256 differs from its card's, and
-a file holding any type outside the ``trusted`` list that the *calling code*
-gives (never the card, which whoever can write the file can also write).
+Loading refuses a file whose SHA-256 differs from its card's; a skops file
+holding any type outside the ``trusted`` list that the *calling code* gives
+(never the card, which whoever can write the file can also write); and an
+arrays file whose arrays are not the ones the caller expects.
 
 Files shipped inside the package live in :data:`SHIPPED_DIR`
 (``newsml/models/``); models that users train go to their own model folder
@@ -32,8 +38,10 @@ from newsml.errors import ModelError, ModelIntegrityError, ModelNotFoundError
 
 #: Folder of the model files shipped inside the package, each with its card.
 SHIPPED_DIR = Path(__file__).resolve().parent / "models"
-#: Suffix of a model file; its card has the same stem and ``.json``.
+#: Suffix of a skops model file; its card has the same stem and ``.json``.
 SUFFIX = ".skops"
+#: Suffix of an arrays model file.
+ARRAYS_SUFFIX = ".npz"
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -56,7 +64,6 @@ def save_artifact(obj: Any, path: str | os.PathLike[str], card: dict[str, Any]) 
     The card gets ``card``'s items plus library versions, the date, the file's
     name and its SHA-256.
     """
-    import sklearn
     import skops.io as sio
 
     path = Path(path)
@@ -66,6 +73,27 @@ def save_artifact(obj: Any, path: str | os.PathLike[str], card: dict[str, Any]) 
     tmp = path.with_suffix(SUFFIX + ".tmp")
     sio.dump(obj, tmp, compression=8)  # zipfile.ZIP_DEFLATED
     os.replace(tmp, path)
+    return _write_card(path, card)
+
+
+def save_arrays(arrays: dict[str, Any], path: str | os.PathLike[str], card: dict[str, Any]) -> Path:
+    """Write named numpy arrays to ``path`` (``.npz``) and its card beside it; return the card's path."""
+    import numpy as np
+
+    path = Path(path)
+    if path.suffix != ARRAYS_SUFFIX:
+        raise ValueError(f"model path must end in {ARRAYS_SUFFIX}, got {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(ARRAYS_SUFFIX + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.savez_compressed(fh, **{name: np.asarray(value) for name, value in arrays.items()})
+    os.replace(tmp, path)
+    return _write_card(path, card)
+
+
+def _write_card(path: Path, card: dict[str, Any]) -> Path:
+    import sklearn
+
     full = {
         **card,
         "versions": {
@@ -107,16 +135,7 @@ def load_artifact(path: str | os.PathLike[str], trusted: Iterable[str], expected
     import skops.io as sio
 
     path = Path(path)
-    if not path.is_file():
-        raise ModelNotFoundError(f"no model file at {path}")
-    card = read_card(path)
-    data = path.read_bytes()
-    actual = hashlib.sha256(data).hexdigest()
-    if card.get("model_sha256") != actual:
-        raise ModelIntegrityError(
-            f"{path}: SHA-256 {actual} does not match {card.get('model_sha256')} in {card_path(path).name}; "
-            "the file was changed or replaced, refusing to load it"
-        )
+    data, _ = _verified_bytes(path)
     allowed = set(trusted)
     try:
         untrusted = set(sio.get_untrusted_types(data=data))
@@ -132,6 +151,50 @@ def load_artifact(path: str | os.PathLike[str], trusted: Iterable[str], expected
     if expected_type is not None and not isinstance(obj, expected_type):
         raise ModelError(f"{path}: holds a {type(obj).__name__}, not a {expected_type.__name__}")
     return obj
+
+
+def load_arrays(path: str | os.PathLike[str], names: Iterable[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The arrays ``names`` of an arrays model file and its card, after checking the file against the card.
+
+    Raises :class:`ModelNotFoundError` when there is no file,
+    :class:`ModelIntegrityError` when its SHA-256 differs from its card's, and
+    :class:`ModelError` when it is not an ``.npz`` file of exactly those arrays.
+    Nothing in the file is run: object arrays are refused.
+    """
+    import io
+    import zipfile
+
+    import numpy as np
+
+    path = Path(path)
+    data, card = _verified_bytes(path)
+    expected = set(names)
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise ModelError(f"{path}: not a readable arrays model file ({type(exc).__name__}: {exc})") from None
+    if set(arrays) != expected:
+        raise ModelError(
+            f"{path}: holds arrays {sorted(arrays)}, expected {sorted(expected)}; "
+            "not a model file of this kind or of this newsml version"
+        )
+    return arrays, card
+
+
+def _verified_bytes(path: Path) -> tuple[bytes, dict[str, Any]]:
+    """The bytes of model file ``path`` and its card, if the file's SHA-256 is the card's."""
+    if not path.is_file():
+        raise ModelNotFoundError(f"no model file at {path}")
+    card = read_card(path)
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if card.get("model_sha256") != actual:
+        raise ModelIntegrityError(
+            f"{path}: SHA-256 {actual} does not match {card.get('model_sha256')} in {card_path(path).name}; "
+            "the file was changed or replaced, refusing to load it"
+        )
+    return data, card
 
 
 def _newsml_version() -> str:
@@ -151,9 +214,9 @@ def predict_positive(model: Any, features: Any) -> Any:
     doubling the CPU cost per article (measured). If a future scikit-learn
     drops that path, the public call is used.
     """
-    from newsml.trees import compiled
+    from newsml.trees import CompiledTrees, compiled
 
-    trees = compiled(model)
+    trees = model if isinstance(model, CompiledTrees) else compiled(model)
     if trees is not None:
         return trees.predict_positive(features)
     try:

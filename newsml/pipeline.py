@@ -20,7 +20,7 @@ from newsml.htmltext import html_to_text, is_html_name
 from newsml.length import SummaryLength
 from newsml.model_io import cached_model
 from newsml.preprocess import Document, build_document
-from newsml.ranking.learned import SentenceRanker, load_ranker
+from newsml.ranking.model import RankerModel, load_ranker
 from newsml.reading import decode_bytes, read_bytes
 from newsml.records import PROBABILITY_DIGITS, Record, error_text, format_record
 from newsml.summarizer import Ranker, summarize
@@ -38,7 +38,7 @@ def load_worker_model(path: str) -> TopicClassifier:
 
 
 @lru_cache(maxsize=4)
-def load_worker_ranker(path: str | None) -> SentenceRanker | str:
+def load_worker_ranker(path: str | None) -> RankerModel | str:
     """The ranker file at ``path`` (the shipped ranker for ``None``), loaded and checked once per process.
 
     ``"centrality"`` names the unsupervised ranker and is returned as is.

@@ -2,8 +2,9 @@
 
 This module is the one selection step: it turns the length setting into a
 number of sentences, asks a ranker for an order (:mod:`newsml.ranking`: the
-learned :class:`~newsml.ranking.learned.SentenceRanker`, shipped and used by
-default, or the unsupervised centrality ranker), applies redundancy control
+learned ranker, shipped and used by default (:mod:`newsml.ranking.model`), a
+:class:`~newsml.ranking.learned.SentenceRanker` of the user's, or the
+unsupervised centrality ranker), applies redundancy control
 (trigram blocking for the learned ranker, MMR inside the centrality ranker)
 and the budget, and puts the chosen sentences back in document order. With
 the learned ranker, short fragments without sentence-ending punctuation
@@ -17,6 +18,7 @@ import dataclasses
 import os
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
@@ -25,11 +27,18 @@ from newsml.length import DEFAULT_SENTENCES, check_length
 from newsml.preprocess import Document, Sentence, parse_article
 from newsml.ranking.centrality import centrality_order
 from newsml.ranking.features import term_matrix
-from newsml.ranking.learned import MAX_RANKED, SentenceRanker, load_ranker, trigrams
+from newsml.ranking.model import MAX_RANKED, RankerModel, load_ranker
+
+if TYPE_CHECKING:
+    from newsml.ranking.learned import SentenceRanker
 
 #: A ranker: the learned default (``None``), ``"centrality"``, a fitted
-#: :class:`SentenceRanker`, or the path of a ranker file.
-Ranker = SentenceRanker | str | os.PathLike[str] | None
+#: :class:`~newsml.ranking.learned.SentenceRanker`, a loaded
+#: :class:`~newsml.ranking.model.RankerModel`, or the path of a ranker file.
+Ranker: TypeAlias = "SentenceRanker | RankerModel | str | os.PathLike[str] | None"
+#: What scores sentences for :func:`_order`: anything with ``score_sentences(doc, k, matrix)``.
+_Scorer: TypeAlias = "SentenceRanker | RankerModel"
+_WORD = re.compile(r"\w+")
 #: Trigram blocking applies when the summary keeps at most this share of the
 #: sentences: it helps editor-style summaries of a few sentences (CNN/DailyMail,
 #: cross-validated) and would drop legitimately overlapping sentences from long
@@ -136,18 +145,26 @@ def _select(text, sentences, ratio, words, ranker: Ranker = None) -> list[Senten
     return [doc.sentences[i] for i in sorted(chosen)]
 
 
-def _resolve(ranker: Ranker) -> SentenceRanker | str:
+def _resolve(ranker: Ranker) -> _Scorer | str:
     if ranker is None:
         return load_ranker()
-    if isinstance(ranker, SentenceRanker) or ranker == "centrality":
+    if ranker == "centrality":
         return ranker
     if isinstance(ranker, (str, os.PathLike)):
         return load_ranker(ranker)
+    if callable(getattr(ranker, "score_sentences", None)):  # a SentenceRanker or a RankerModel
+        return ranker
     raise TypeError(f"ranker must be None, 'centrality', a SentenceRanker or a path, got {type(ranker).__name__}")
 
 
+def trigrams(text: str) -> set[tuple[str, ...]]:
+    """Word trigrams of ``text`` (lower-case), for trigram blocking."""
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
 def _order(
-    doc: Document, k: int, ranker: SentenceRanker | str, picks: int | None = None
+    doc: Document, k: int, ranker: _Scorer | str, picks: int | None = None
 ) -> tuple[list[int], np.ndarray]:
     """The order in which sentences are chosen (every sentence, or the first ``picks``) and their scores."""
     n = len(doc.sentences)

@@ -22,9 +22,62 @@ import numpy as np
 
 
 class CompiledTrees:
-    """The trees of a fitted binary ``HistGradientBoostingClassifier`` as flat arrays."""
+    """The trees of a fitted binary ``HistGradientBoostingClassifier`` as flat arrays.
 
-    def __init__(self, model: Any) -> None:
+    Built from a fitted model (:meth:`from_model`) or from the arrays of
+    :meth:`to_arrays` (how newsml stores its shipped models: loading them runs
+    no code and needs neither scikit-learn nor SciPy).
+    """
+
+    #: The arrays that describe the trees (:meth:`to_arrays`), with their kinds.
+    ARRAYS = {
+        "feature": "i", "threshold": "f", "missing_left": "b", "value": "f",
+        "children": "i", "is_leaf": "b", "roots": "i", "baseline": "f", "n_features": "i",
+    }  # fmt: skip
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        """Trees from :meth:`to_arrays`' arrays; ``ValueError`` when they do not describe trees."""
+        missing = sorted(set(self.ARRAYS) - set(arrays))
+        if missing:
+            raise ValueError(f"tree arrays missing: {', '.join(missing)}")
+        for name, kind in self.ARRAYS.items():
+            if np.asarray(arrays[name]).dtype.kind not in (kind, "u" if kind == "i" else kind):
+                raise ValueError(f"tree array {name!r} has dtype {np.asarray(arrays[name]).dtype}")
+        self.feature = np.asarray(arrays["feature"], dtype=np.intp)
+        self.threshold = np.asarray(arrays["threshold"], dtype=np.float64)
+        self.missing_left = np.asarray(arrays["missing_left"], dtype=bool)
+        self.value = np.asarray(arrays["value"], dtype=np.float64)
+        # children[2 * i] and children[2 * i + 1]: where node i sends a row left and
+        # right (rows stop at leaves, whose entries are never read).
+        self.children = np.asarray(arrays["children"], dtype=np.intp)
+        self.is_leaf = np.asarray(arrays["is_leaf"], dtype=bool)
+        self.roots = np.asarray(arrays["roots"], dtype=np.intp)
+        self.baseline = float(arrays["baseline"])
+        self.n_features = int(arrays["n_features"])
+        n = len(self.feature)
+        if not (
+            self.feature.ndim == 1
+            and all(len(a) == n for a in (self.threshold, self.missing_left, self.value, self.is_leaf))
+            and self.children.shape == (2 * n,)
+            and self.roots.ndim == 1
+            and len(self.roots) > 0
+            and self.n_features > 0
+        ):
+            raise ValueError("tree arrays of inconsistent shapes")
+        inner = ~self.is_leaf
+        pairs = self.children.reshape(n, 2)[inner]
+        if (
+            ((pairs < 0) | (pairs >= n)).any()
+            or ((self.roots < 0) | (self.roots >= n)).any()
+            or ((self.feature[inner] < 0) | (self.feature[inner] >= self.n_features)).any()
+        ):
+            raise ValueError("tree arrays point outside the trees or the features")
+        depth = _depth(self.children, self.is_leaf, self.roots)
+        self.complete = _CompleteTrees(self, depth) if depth <= _MAX_COMPLETE_DEPTH else None
+
+    @classmethod
+    def from_model(cls, model: Any) -> CompiledTrees:
+        """The trees of a fitted binary ``HistGradientBoostingClassifier`` (numeric splits only)."""
         predictors = [iteration[0] for iteration in model._predictors]
         sizes = [len(p.nodes) for p in predictors]
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
@@ -33,20 +86,34 @@ class CompiledTrees:
             raise ValueError("categorical splits are not supported")
         tree_offset = np.repeat(offsets, sizes)
         leaf = nodes["is_leaf"].astype(bool)
-        self.feature = nodes["feature_idx"].astype(np.intp)
-        self.threshold = nodes["num_threshold"].astype(np.float64)
-        self.missing_left = nodes["missing_go_to_left"].astype(bool)
-        self.value = np.where(leaf, nodes["value"], 0.0).astype(np.float64)
-        # children[2 * i] and children[2 * i + 1]: where node i sends a row left and
-        # right (rows stop at leaves, whose entries are never read).
         left, right = (nodes[side].astype(np.intp) + tree_offset for side in ("left", "right"))
-        self.children = np.column_stack([left, right]).ravel()
-        self.is_leaf = leaf
-        self.roots = offsets
-        self.baseline = float(np.ravel(model._baseline_prediction)[0])
-        self.n_features = int(model.n_features_in_)
-        depth = max(int(p.nodes["depth"].max()) for p in predictors)
-        self.complete = _CompleteTrees(predictors, depth) if depth <= _MAX_COMPLETE_DEPTH else None
+        return cls(
+            {
+                "feature": nodes["feature_idx"].astype(np.intp),
+                "threshold": nodes["num_threshold"].astype(np.float64),
+                "missing_left": nodes["missing_go_to_left"].astype(bool),
+                "value": np.where(leaf, nodes["value"], 0.0).astype(np.float64),
+                "children": np.column_stack([left, right]).ravel(),
+                "is_leaf": leaf,
+                "roots": offsets,
+                "baseline": np.float64(np.ravel(model._baseline_prediction)[0]),
+                "n_features": np.int64(model.n_features_in_),
+            }
+        )
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The arrays that :class:`CompiledTrees` is built from (what newsml's model files store)."""
+        return {
+            "feature": self.feature.astype(np.int32),
+            "threshold": self.threshold,
+            "missing_left": self.missing_left,
+            "value": self.value,
+            "children": self.children.astype(np.int32),
+            "is_leaf": self.is_leaf,
+            "roots": self.roots.astype(np.int32),
+            "baseline": np.float64(self.baseline),
+            "n_features": np.int64(self.n_features),
+        }
 
     def raw_predict(self, X: np.ndarray) -> np.ndarray:
         """Sum of leaf values plus the baseline (the log-odds), one per row of ``X``."""
@@ -79,9 +146,7 @@ class CompiledTrees:
 
     def predict_positive(self, X: np.ndarray) -> np.ndarray:
         """Probability of the positive class for each row of ``X``."""
-        from scipy.special import expit
-
-        return expit(self.raw_predict(X))
+        return 1.0 / (1.0 + np.exp(-np.clip(self.raw_predict(X), -700.0, 700.0)))
 
 
 #: Deepest trees laid out as complete trees (2**depth leaves each).
@@ -98,25 +163,24 @@ class _CompleteTrees:
     general walk. Rows with missing values take the general walk.
     """
 
-    def __init__(self, predictors: list[Any], depth: int) -> None:
-        n_trees, inner = len(predictors), 2**depth - 1
+    def __init__(self, trees: CompiledTrees, depth: int) -> None:
+        n_trees, inner = len(trees.roots), 2**depth - 1
         feature = np.zeros((n_trees, inner), dtype=np.intp)
         threshold = np.full((n_trees, inner), np.inf)  # x > inf never holds: padding goes left
         leaves = np.zeros((n_trees, 2**depth))
-        for t, predictor in enumerate(predictors):
-            nodes = predictor.nodes
-            stack = [(0, 0, 0)]  # (node, slot in the complete tree, its depth)
+        for t, root in enumerate(trees.roots):
+            stack = [(int(root), 0, 0)]  # (node, slot in the complete tree, its depth)
             while stack:
                 node, slot, level = stack.pop()
-                if nodes["is_leaf"][node]:
+                if trees.is_leaf[node]:
                     span = 2 ** (depth - level)
                     first = (slot + 1) * span - 1 - inner
-                    leaves[t, first:first + span] = nodes["value"][node]
+                    leaves[t, first:first + span] = trees.value[node]
                     continue
-                feature[t, slot] = nodes["feature_idx"][node]
-                threshold[t, slot] = nodes["num_threshold"][node]
-                stack.append((int(nodes["left"][node]), 2 * slot + 1, level + 1))
-                stack.append((int(nodes["right"][node]), 2 * slot + 2, level + 1))
+                feature[t, slot] = trees.feature[node]
+                threshold[t, slot] = trees.threshold[node]
+                stack.append((int(trees.children[2 * node]), 2 * slot + 1, level + 1))
+                stack.append((int(trees.children[2 * node + 1]), 2 * slot + 2, level + 1))
         offsets = np.arange(n_trees, dtype=np.intp)[:, None] * inner
         self.depth = depth
         self.feature = feature.ravel()
@@ -153,8 +217,21 @@ def compiled(model: Any) -> CompiledTrees | None:
         return entry[1]
     try:
         ok = predictors is not None and model.n_trees_per_iteration_ == 1
-        trees = CompiledTrees(model) if ok else None
+        trees = CompiledTrees.from_model(model) if ok else None
     except (AttributeError, KeyError, ValueError, TypeError):
         trees = None
     _COMPILED[model] = (predictors, trees)
     return trees
+
+
+def _depth(children: np.ndarray, is_leaf: np.ndarray, roots: np.ndarray) -> int:
+    """Depth of the deepest leaf; ``ValueError`` when a path runs longer than the node count (a cycle)."""
+    level, frontier = 0, roots
+    while True:
+        inner = frontier[~is_leaf[frontier]]
+        if not inner.size:
+            return level
+        level += 1
+        if level > len(is_leaf):
+            raise ValueError("tree arrays hold a cycle")
+        frontier = np.concatenate([children[2 * inner], children[2 * inner + 1]])

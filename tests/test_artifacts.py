@@ -73,3 +73,40 @@ def test_a_file_that_is_not_skops_is_refused(tmp_path):
     card_path(path).write_text(json.dumps({"model_sha256": file_sha256(path)}))
     with pytest.raises(ModelError, match="not a readable skops"):
         load_artifact(path, [])
+
+
+# ------------------------------------------------------------- arrays files
+def test_arrays_file_round_trip_and_its_checks(tmp_path):
+    from newsml.artifacts import load_arrays, save_arrays
+
+    path = tmp_path / "m.npz"
+    arrays = {"a": np.arange(5), "b": np.array(["x", "y"])}
+    card = save_arrays(arrays, path, {"name": "m"})
+    assert card == card_path(path) and read_card(path)["model_file"] == "m.npz"
+    loaded, loaded_card = load_arrays(path, ["a", "b"])
+    assert loaded["a"].tolist() == [0, 1, 2, 3, 4] and loaded["b"].tolist() == ["x", "y"]
+    assert loaded_card["name"] == "m"
+    with pytest.raises(ModelError, match="expected"):
+        load_arrays(path, ["a"])
+    with pytest.raises(ValueError, match=".npz"):
+        save_arrays(arrays, tmp_path / "m.skops", {})
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError):
+        load_arrays(path, ["a", "b"])
+
+
+def test_an_arrays_file_with_a_pickled_object_is_refused_unread(tmp_path):
+    from newsml.artifacts import _write_card, load_arrays
+
+    class Boom:
+        def __reduce__(self):
+            return (exec, ("raise SystemExit('the file ran code')",))
+
+    path = tmp_path / "m.npz"
+    with open(path, "wb") as fh:
+        np.savez(fh, a=np.array([Boom()], dtype=object))
+    _write_card(path, {"name": "m"})  # a planted file with a matching card
+    with pytest.raises(ModelError, match="not a readable arrays model file"):
+        load_arrays(path, ["a"])

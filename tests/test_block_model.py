@@ -14,7 +14,7 @@ from newsml.preprocess.blocks import feature_names, split_blocks
 
 def test_the_shipped_model_takes_the_features_the_code_computes() -> None:
     model = load_block_model()
-    assert model.n_features_in_ == len(feature_names())
+    assert model.n_features == len(feature_names())
     proba = block_probabilities(split_blocks("Home\nNews\nThe port reopened on Tuesday after a strike."))
     assert proba.shape == (3,) and ((proba >= 0) & (proba <= 1)).all()
 

@@ -358,3 +358,26 @@ def test_workers_end_when_the_parent_is_killed(many, model_path: Path, tmp_path:
     while time.monotonic() < deadline and any(_alive(p) for p in workers):
         time.sleep(0.1)
     assert not any(_alive(p) for p in workers), "worker processes outlived their killed parent"
+
+
+def test_summarize_starts_without_scikit_learn_scipy_or_nltk_whole(tmp_path: Path) -> None:
+    # Start-up time: a one-article summary needs numpy, Punkt and the shipped arrays
+    # models, not the second of imports that scikit-learn, SciPy, skops or NLTK's
+    # package initialiser cost. Two paragraphs, so that the learned join runs too.
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Port reopens after strike\n\nThe port reopened on Tuesday after a two-week strike by dock workers,"
+        " officials said.\n\nShipping lines said the backlog would take a month to clear.\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys\nfrom newsml.cli import main\n"
+        f"status = main(['summarize', {str(article)!r}])\n"
+        "heavy = [m for m in ('sklearn', 'scipy', 'skops', 'nltk') if m in sys.modules]\n"
+        "print('HEAVY', heavy, status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=120, check=True
+    )
+    assert "The port reopened on Tuesday" in done.stdout
+    assert "HEAVY [] 0" in done.stdout

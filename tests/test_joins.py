@@ -18,7 +18,6 @@ from newsml.preprocess.clean import join_broken_paragraphs as clean_join
 from newsml.preprocess.joins import (
     FEATURE_NAMES,
     ORTHO_COLUMNS,
-    JoinClassifier,
     OrthoTable,
     boundary_features,
     case_class,
@@ -194,6 +193,8 @@ def test_features_shape_and_unknown_words():
 
 
 def test_classifier_conventions():
+    from newsml.training.joins import JoinClassifier
+
     model = JoinClassifier(max_iter=5)
     with pytest.raises(NotFittedError):
         model.join_probabilities([("a", "b")])
@@ -207,7 +208,7 @@ def test_classifier_conventions():
 
 # -------------------------------------------------------------- shipped file
 def test_shipped_model_card_checks_out():
-    path = SHIPPED_DIR / "joins.skops"
+    path = SHIPPED_DIR / "joins.npz"
     card = json.loads((SHIPPED_DIR / "joins.json").read_text(encoding="utf-8"))
     assert card["model_sha256"] == file_sha256(path)
     assert card["rebuild"] == "python -m newsml.training.joins"
@@ -220,13 +221,13 @@ def test_shipped_model_card_checks_out():
 
 
 def test_changed_model_file_is_refused(tmp_path):
-    for name in ("joins.skops", "joins.json"):
+    for name in ("joins.npz", "joins.json"):
         shutil.copy(SHIPPED_DIR / name, tmp_path / name)
-    data = bytearray((tmp_path / "joins.skops").read_bytes())
+    data = bytearray((tmp_path / "joins.npz").read_bytes())
     data[len(data) // 2] ^= 0xFF
-    (tmp_path / "joins.skops").write_bytes(bytes(data))
+    (tmp_path / "joins.npz").write_bytes(bytes(data))
     with pytest.raises(ModelIntegrityError):
-        load_join_model(tmp_path / "joins.skops")
+        load_join_model(tmp_path / "joins.npz")
 
 
 # ----------------------------------------------------- real held-out articles

@@ -105,8 +105,8 @@ def test_train_py_summaries_end_to_end(tmp_path: Path, capsys) -> None:
     assert train_main(["--summaries", str(path), "--out-dir", str(out), "--cv-folds", "2", "--quiet"]) == 0
     printed = capsys.readouterr().out
     assert "Lead-k" in printed and "newsml (shipped)" in printed
-    assert (out / "ranker.skops").is_file() and (out / "ranker.json").is_file()
-    assert str(out / "ranker.skops") in printed
+    assert (out / "ranker.npz").is_file() and (out / "ranker.json").is_file()
+    assert str(out / "ranker.npz") in printed
 
 
 def test_rebuilding_the_shipped_ranker_needs_the_shared_data(tmp_path: Path) -> None:

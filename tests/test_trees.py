@@ -60,3 +60,32 @@ def test_complete_tree_layout_scores_as_scikit_learn_does(data, max_depth) -> No
     # Rows without missing values take the complete-tree walk, rows with them the general one.
     np.testing.assert_allclose(trees.raw_predict(clean), model.decision_function(clean), rtol=0, atol=1e-10)
     np.testing.assert_allclose(trees.raw_predict(X[:50]), model.decision_function(X[:50]), rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("params", [{"max_iter": 40}, {"max_iter": 60, "max_leaf_nodes": 63, "max_depth": None}])
+def test_trees_rebuilt_from_their_arrays_score_the_same(data, params) -> None:
+    from newsml.trees import CompiledTrees
+
+    X, y = data
+    model = HistGradientBoostingClassifier(random_state=0, **params).fit(X, y)
+    rebuilt = CompiledTrees(compiled(model).to_arrays())
+    np.testing.assert_allclose(rebuilt.raw_predict(X), model.decision_function(X), rtol=0, atol=1e-10)
+
+
+def test_arrays_that_do_not_describe_trees_are_refused(data) -> None:
+    from newsml.trees import CompiledTrees
+
+    X, y = data
+    arrays = compiled(HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y)).to_arrays()
+    outside = dict(arrays, children=arrays["children"] + 10_000)
+    with pytest.raises(ValueError, match="outside"):
+        CompiledTrees(outside)
+    inner = int(np.flatnonzero(~arrays["is_leaf"])[0])
+    cycle = dict(arrays, children=arrays["children"].copy())
+    cycle["children"][2 * inner] = inner  # a node that is its own left child
+    with pytest.raises(ValueError, match="cycle"):
+        CompiledTrees(cycle)
+    with pytest.raises(ValueError, match="missing"):
+        CompiledTrees({k: v for k, v in arrays.items() if k != "roots"})
+    with pytest.raises(ValueError, match="dtype"):
+        CompiledTrees(dict(arrays, feature=arrays["feature"].astype(float)))

@@ -1,9 +1,10 @@
 """Load and apply the shipped block classifier (article text or page furniture).
 
-The model (``newsml/models/cleaner_blocks.skops``, card beside it) is a
+The model (``newsml/models/cleaner_blocks.npz``, card beside it) is a
 scikit-learn ``HistGradientBoostingClassifier`` over
 :func:`newsml.preprocess.blocks.block_features`, trained by
-``python -m newsml.training.cleaner``. It is scored once per document, on all
+``python -m newsml.training.cleaner`` and stored as the arrays of its trees
+(:class:`newsml.trees.CompiledTrees`). It is scored once per document, on all
 its blocks at once.
 """
 
@@ -16,34 +17,31 @@ from typing import Any
 
 import numpy as np
 
-from newsml.artifacts import SHIPPED_DIR, load_artifact, predict_positive
-from newsml.preprocess.blocks import Block, block_features
+from newsml.artifacts import SHIPPED_DIR, load_arrays, predict_positive
+from newsml.errors import ModelError
+from newsml.preprocess.blocks import Block, block_features, feature_names
+from newsml.trees import CompiledTrees
 
 logger = logging.getLogger(__name__)
 
 #: The shipped block model.
-BLOCK_MODEL_PATH = SHIPPED_DIR / "cleaner_blocks.skops"
+BLOCK_MODEL_PATH = SHIPPED_DIR / "cleaner_blocks.npz"
 #: Probability above which a block is kept as article text.
 THRESHOLD = 0.5
 
-#: Types the block model file may hold (checked before loading).
-TRUSTED_TYPES = (
-    "sklearn._loss.link.Interval",
-    "sklearn._loss.link.LogitLink",
-    "sklearn._loss.loss.HalfBinomialLoss",
-    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
-    "collections.OrderedDict",
-)
-
 
 @lru_cache(maxsize=4)
-def load_block_model(path: str | Path = BLOCK_MODEL_PATH) -> Any:
+def load_block_model(path: str | Path = BLOCK_MODEL_PATH) -> CompiledTrees:
     """The block classifier at ``path`` (default: the shipped one), checked against its card."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return load_artifact(path, TRUSTED_TYPES, expected_type=HistGradientBoostingClassifier)
+    arrays, _ = load_arrays(path, CompiledTrees.ARRAYS)
+    try:
+        trees = CompiledTrees(arrays)
+    except ValueError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+    expected = len(feature_names())
+    if trees.n_features != expected:
+        raise ModelError(f"{path}: made for {trees.n_features} block features; this newsml computes {expected}")
+    return trees
 
 
 def block_probabilities(blocks: list[Block], model: Any = None) -> np.ndarray:

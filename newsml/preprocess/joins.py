@@ -21,14 +21,15 @@ A boundary after a plain sentence end before a capitalised start
 (:func:`clearly_separate`) is kept apart without the model: most boundaries
 of clean text are decided so, cheaply.
 
-The model (:class:`JoinClassifier`) is a gradient-boosted tree classifier
-trained self-supervised by ``python -m newsml.training.joins`` on BBC, Reuters
-and CNN/DailyMail text: paragraphs cut at random word boundaries inside
-sentences (join) against true paragraph boundaries and sentence boundaries
-(do not join). It is shipped in ``newsml/models/joins.skops`` (skops, loaded
-from a list of trusted types) with its card ``joins.json`` (data, held-out
-figures, the command that rebuilds it and the file's SHA-256, checked before
-loading). All boundaries of a document are scored in one call.
+The model (:class:`JoinModel`: gradient-boosted trees and the orthographic
+table) is trained self-supervised by ``python -m newsml.training.joins``
+(:class:`newsml.training.joins.JoinClassifier`) on BBC, Reuters and
+CNN/DailyMail text: paragraphs cut at random word boundaries inside sentences
+(join) against true paragraph boundaries and sentence boundaries (do not
+join). It is shipped as arrays in ``newsml/models/joins.npz`` with its card
+``joins.json`` (data, held-out figures, the command that rebuilds it and the
+file's SHA-256, checked before loading). All boundaries of a document are
+scored in one call.
 """
 
 from __future__ import annotations
@@ -36,21 +37,19 @@ from __future__ import annotations
 import math
 import os
 import re
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
-from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact, predict_positive
+from newsml.artifacts import ARRAYS_SUFFIX, SHIPPED_DIR, load_arrays
 from newsml.errors import ModelError
 from newsml.preprocess.sentences import ABBREVIATIONS
+from newsml.trees import CompiledTrees
 
-#: Name of the shipped model (``newsml/models/joins.skops`` and its card ``joins.json``).
+#: Name of the shipped model (``newsml/models/joins.npz`` and its card ``joins.json``).
 MODEL_NAME = "joins"
 
 #: Columns of the orthographic table: occurrences of a (lower-case) word in
@@ -409,92 +408,23 @@ def boundary_features(pairs: Sequence[tuple[str, str]], table: OrthoTable) -> np
     return dense.reshape(n, len(FEATURE_NAMES))
 
 
-class JoinClassifier(BaseEstimator):
-    """Decides whether two neighbouring paragraphs are one sentence broken by a blank line.
+#: Arrays of a join model file besides those of its trees.
+MODEL_ARRAYS = ("ortho_words", "ortho_counts", "join_threshold", "feature_names")
 
-    Gradient-boosted trees on :func:`boundary_features`; the orthographic
-    table (counted on the training text) is part of the fitted model.
 
-    Parameters
-    ----------
-    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
-        those of the gradient-boosting classifier.
-    threshold : join probability from which a boundary is joined (the
-        training script sets it from out-of-fold scores).
-    random_state : seed of the classifier.
+@dataclass(frozen=True, eq=False)
+class JoinModel:
+    """A fitted join model: the trees, the orthographic table, and the threshold from which to join."""
 
-    Attributes
-    ----------
-    model_ : the fitted classifier.
-    words_ : the words of the orthographic table, one per line (a single string).
-    counts_ : their counts (:data:`ORTHO_COLUMNS`), one row per word.
-    feature_names_ : the boundary features, in column order.
-    """
-
-    def __init__(
-        self,
-        max_iter: int = 100,
-        learning_rate: float = 0.1,
-        max_leaf_nodes: int = 31,
-        min_samples_leaf: int = 20,
-        l2_regularization: float = 0.0,
-        threshold: float = 0.5,
-        random_state: int | None = 0,
-    ) -> None:
-        self.max_iter = max_iter
-        self.learning_rate = learning_rate
-        self.max_leaf_nodes = max_leaf_nodes
-        self.min_samples_leaf = min_samples_leaf
-        self.l2_regularization = l2_regularization
-        self.threshold = threshold
-        self.random_state = random_state
-
-    def fit(self, X: np.ndarray, y: Sequence[int], table: OrthoTable) -> JoinClassifier:
-        """Learn from boundary features ``X`` (:func:`boundary_features` rows) and labels ``y`` (1 = join).
-
-        ``table`` is the orthographic table that the model will use on new
-        text (the rows of ``X`` may have been computed with tables that leave
-        their own text out).
-        """
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
-        X = np.asarray(X, dtype=float)
-        y = np.asarray(y)
-        if X.ndim != 2 or X.shape[1] != len(FEATURE_NAMES):
-            raise ValueError(f"X must have {len(FEATURE_NAMES)} columns (boundary_features), got shape {X.shape}")
-        if len(y) != len(X):
-            raise ValueError(f"{len(X)} rows of features but {len(y)} labels")
-        if set(np.unique(y)) != {0, 1}:
-            raise ValueError("y must hold both labels 0 (keep apart) and 1 (join)")
-        if not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"threshold must be within [0, 1], got {self.threshold}")
-        model = HistGradientBoostingClassifier(
-            max_iter=self.max_iter,
-            learning_rate=self.learning_rate,
-            max_leaf_nodes=self.max_leaf_nodes,
-            min_samples_leaf=self.min_samples_leaf,
-            l2_regularization=self.l2_regularization,
-            random_state=self.random_state,
-            early_stopping=False,
-        )
-        self.model_ = model.fit(X, y)
-        self.words_ = "\n".join(table.words)
-        self.counts_ = np.asarray(table.counts, dtype=np.int32)
-        self.feature_names_ = list(FEATURE_NAMES)
-        return self
-
-    @property
-    def table_(self) -> OrthoTable:
-        """The orthographic table of the fitted model."""
-        check_is_fitted(self, "model_")
-        return _table(self)
+    trees: CompiledTrees
+    table: OrthoTable
+    threshold: float
 
     def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
         """The join probability of each row of boundary features."""
-        check_is_fitted(self, "model_")
         if len(X) == 0:
             return np.zeros(0)
-        return predict_positive(self.model_, np.asarray(X, dtype=float))
+        return self.trees.predict_positive(np.asarray(X, dtype=float))
 
     def join_probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """The probability that each boundary ``(previous, following)`` breaks one sentence.
@@ -502,70 +432,68 @@ class JoinClassifier(BaseEstimator):
         Boundaries that :func:`clearly_separate` decides get 0 without the
         model; the others are scored in one call.
         """
-        check_is_fitted(self, "model_")
-        if self.feature_names_ != list(FEATURE_NAMES):
-            raise ModelError("this join model was made for other features than this version of newsml computes")
         out = np.zeros(len(pairs))
         ask = [i for i, (previous, following) in enumerate(pairs) if not clearly_separate(previous, following)]
         if ask:
-            out[ask] = self.predict_proba_features(boundary_features([pairs[i] for i in ask], self.table_))
+            out[ask] = self.predict_proba_features(boundary_features([pairs[i] for i in ask], self.table))
         return out
 
-
-_TABLES: weakref.WeakKeyDictionary[JoinClassifier, OrthoTable] = weakref.WeakKeyDictionary()
-
-
-def _table(model: JoinClassifier) -> OrthoTable:
-    """The model's orthographic table, built once per model object."""
-    table = _TABLES.get(model)
-    if table is None or table.counts is not model.counts_:
-        words = tuple(model.words_.split("\n")) if model.words_ else ()
-        table = _TABLES[model] = OrthoTable(words, model.counts_)
-    return table
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """What a join model file stores (:func:`load_join_model` reads it)."""
+        return {
+            **self.trees.to_arrays(),
+            "ortho_words": np.array(self.table.words, dtype=str),
+            "ortho_counts": np.asarray(self.table.counts, dtype=np.int32),
+            "join_threshold": np.float64(self.threshold),
+            "feature_names": np.array(FEATURE_NAMES, dtype=str),
+        }
 
 
-#: Types a join model file may hold; nothing else is loaded.
-TRUSTED_TYPES = (
-    "newsml.preprocess.joins.JoinClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
-    "sklearn._loss.loss.HalfBinomialLoss",
-    "sklearn._loss.link.LogitLink",
-    "sklearn._loss.link.Interval",
-    "numpy.dtype",
-    "builtins.slice",
-)
+def load_join_model(path: str | os.PathLike[str] | None = None) -> JoinModel:
+    """A join model file (``.npz``, checked against its card); the shipped one by default.
 
-
-def load_join_model(path: str | os.PathLike[str] | None = None) -> JoinClassifier:
-    """A join model file (``.skops``, checked against its card and :data:`TRUSTED_TYPES`); the shipped one by default.
-
-    Raises what :func:`newsml.artifacts.load_artifact` raises for a missing,
-    changed or untrusted file.
+    Raises what :func:`newsml.artifacts.load_arrays` raises for a missing,
+    changed or unreadable file, and :class:`ModelError` for a model made for
+    other features.
     """
     if path is None:
         return _shipped_model()
-    return load_artifact(Path(path), TRUSTED_TYPES, JoinClassifier)
+    return _read_model(Path(path))
 
 
 @lru_cache(maxsize=1)
-def _shipped_model() -> JoinClassifier:
-    return load_artifact(SHIPPED_DIR / f"{MODEL_NAME}{SUFFIX}", TRUSTED_TYPES, JoinClassifier)
+def _shipped_model() -> JoinModel:
+    return _read_model(SHIPPED_DIR / f"{MODEL_NAME}{ARRAYS_SUFFIX}")
 
 
-def join_probabilities(pairs: Sequence[tuple[str, str]], model: JoinClassifier | None = None) -> np.ndarray:
+def _read_model(path: Path) -> JoinModel:
+    arrays, _ = load_arrays(path, [*CompiledTrees.ARRAYS, *MODEL_ARRAYS])
+    if arrays["feature_names"].tolist() != list(FEATURE_NAMES):
+        raise ModelError(f"{path}: this join model was made for other features than this version of newsml computes")
+    words, counts = arrays["ortho_words"], arrays["ortho_counts"]
+    if words.ndim != 1 or counts.shape != (len(words), len(ORTHO_COLUMNS)) or counts.dtype.kind not in "iu":
+        raise ModelError(f"{path}: orthographic table of the wrong shape")
+    try:
+        trees = CompiledTrees({name: arrays[name] for name in CompiledTrees.ARRAYS})
+    except ValueError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+    if trees.n_features != len(FEATURE_NAMES):
+        raise ModelError(f"{path}: trees for {trees.n_features} features; this newsml computes {len(FEATURE_NAMES)}")
+    return JoinModel(trees, OrthoTable(tuple(words.tolist()), counts), float(arrays["join_threshold"]))
+
+
+def join_probabilities(pairs: Sequence[tuple[str, str]], model: JoinModel | None = None) -> np.ndarray:
     """The probability that each boundary ``(previous, following)`` breaks one sentence (one vectorised call)."""
     return (model or _shipped_model()).join_probabilities(list(pairs))
 
 
-def join_probability(previous: str, following: str, model: JoinClassifier | None = None) -> float:
+def join_probability(previous: str, following: str, model: JoinModel | None = None) -> float:
     """The probability that paragraph ``previous`` and paragraph ``following`` are one broken sentence."""
     return float(join_probabilities([(previous, following)], model)[0])
 
 
 def join_broken_paragraphs(
-    paragraphs: list[str], *, threshold: float | None = None, model: JoinClassifier | None = None
+    paragraphs: list[str], *, threshold: float | None = None, model: JoinModel | None = None
 ) -> list[str]:
     """Join each paragraph that stops mid-sentence with the one that continues it.
 

@@ -12,7 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 import regex
-from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
+
+from newsml.preprocess.nltk_light import punkt
+
+PunktLanguageVars = punkt.PunktLanguageVars
+PunktParameters = punkt.PunktParameters
+PunktSentenceTokenizer = punkt.PunktSentenceTokenizer
+PunktToken = punkt.PunktToken
 
 # Lower-case, without the final period. Punkt treats a period after one of these
 # as part of the word unless the next word is a known sentence starter.

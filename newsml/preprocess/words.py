@@ -13,14 +13,11 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import NLTKWordTokenizer
-
+from newsml.preprocess.nltk_light import destructive
 from newsml.preprocess.sentences import split_sentences
 from newsml.preprocess.stop_words import STOP_WORDS
 
-_WORD_TOKENIZER = NLTKWordTokenizer()
-_STEMMER = SnowballStemmer("english")
+_WORD_TOKENIZER = destructive.NLTKWordTokenizer()
 # A word: letters/digits, possibly joined by an inner apostrophe, hyphen or period
 # ("don't", "high-speed", "u.s").
 _TERM = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
@@ -37,7 +34,15 @@ def tokenize(text: str) -> list[str]:
 @lru_cache(maxsize=500_000)
 def stem(word: str) -> str:
     """Snowball (Porter2) stem of a lower-case word."""
-    return _STEMMER.stem(word)
+    return _stemmer().stem(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    # Imports NLTK whole (about a second): only topic terms and headline matching stem.
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
 
 
 def terms(

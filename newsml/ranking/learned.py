@@ -5,49 +5,28 @@ sentence is labelled by :func:`~newsml.ranking.labels.sentence_labels` and
 described by :func:`~newsml.ranking.features.sentence_features` for the
 reference's length, and a :class:`~sklearn.ensemble.HistGradientBoostingClassifier`
 learns how likely a sentence is to be used. Every article weighs the same in
-training, whatever its length. The default ranker is shipped in
-``newsml/models/ranker.skops`` (its card names the data, the cross-validated
+training, whatever its length. :meth:`SentenceRanker.ranker_model` gives the
+fitted trees in the form ranker files store and ``summarize()`` loads
+(:mod:`newsml.ranking.model`); the default ranker is shipped in
+``newsml/models/ranker.npz`` (its card names the data, the cross-validated
 figures and the command that rebuilds it).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import re
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 
-from newsml.artifacts import SHIPPED_DIR, SUFFIX, load_artifact, predict_positive
-from newsml.errors import ModelError
 from newsml.preprocess import Document, parse_article
 from newsml.ranking.features import FEATURE_NAMES, TermMatrix, sentence_features
 from newsml.ranking.labels import sentence_labels
-
-#: Name of the shipped default ranker (``newsml/models/ranker.skops``) and of rankers users train.
-RANKER_NAME = "ranker"
-#: Types a ranker file may hold; nothing else is loaded.
-TRUSTED_TYPES = (
-    "newsml.ranking.learned.SentenceRanker",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
-    "sklearn._loss.loss.HalfBinomialLoss",
-    "sklearn._loss.link.LogitLink",
-    "sklearn._loss.link.Interval",
-    "numpy.dtype",
-    "builtins.slice",
-)
-#: Sentences ranked by the model; later ones of very long texts follow in document order.
-MAX_RANKED = 500
-
-_WORD = re.compile(r"\w+")
+from newsml.ranking.model import MAX_RANKED, RankerModel, load_ranker, score_sentences
+from newsml.trees import CompiledTrees
 
 
 class SentenceRanker(BaseEstimator):
@@ -155,14 +134,13 @@ class SentenceRanker(BaseEstimator):
         # Not sklearn's check_is_fitted: its tag lookups cost a tenth of scoring a short article.
         if not hasattr(self, "model_"):
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call 'fit' first.")
-        n = len(doc.sentences)
-        if n == 0:
-            return np.zeros(0)
-        ranked = doc if n <= MAX_RANKED else dataclasses.replace(doc, sentences=doc.sentences[:MAX_RANKED])
-        scores = predict_positive(self.model_, sentence_features(ranked, k, matrix))
-        if n > MAX_RANKED:  # the rest follow in document order, below every ranked sentence
-            scores = np.concatenate([scores, -np.arange(1, n - MAX_RANKED + 1, dtype=float)])
-        return scores
+        return score_sentences(self.model_, doc, k, matrix)
+
+    def ranker_model(self) -> RankerModel:
+        """The fitted trees as ranker files store them and ``summarize()`` loads them."""
+        if not hasattr(self, "model_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call 'fit' first.")
+        return RankerModel(CompiledTrees.from_model(self.model_))
 
 
 def as_document(article: str | Document) -> Document:
@@ -182,37 +160,4 @@ def _reference_sentences(summary: str | Sequence[str]) -> list[str]:
     return [s for s in summary if isinstance(s, str) and s.strip()]
 
 
-def trigrams(text: str) -> set[tuple[str, ...]]:
-    """Word trigrams of ``text`` (lower-case), for trigram blocking."""
-    words = _WORD.findall(text.lower())
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
-
-
-def load_ranker(path: str | os.PathLike[str] | None = None) -> SentenceRanker:
-    """A ranker file (``.skops``, checked against its card and :data:`TRUSTED_TYPES`); the shipped one by default."""
-    if path is None:
-        return _shipped_ranker()
-    path = Path(path)
-    if path.is_dir():
-        path = path / f"{RANKER_NAME}{SUFFIX}"
-    return _checked(load_artifact(path, TRUSTED_TYPES, SentenceRanker), path)
-
-
-@lru_cache(maxsize=1)
-def _shipped_ranker() -> SentenceRanker:
-    path = SHIPPED_DIR / f"{RANKER_NAME}{SUFFIX}"
-    return _checked(load_artifact(path, TRUSTED_TYPES, SentenceRanker), path)
-
-
-def _checked(ranker: SentenceRanker, path: Path) -> SentenceRanker:
-    """``ranker``, if it was trained on this version's sentence features."""
-    if getattr(ranker, "feature_names_", None) != list(FEATURE_NAMES):
-        raise ModelError(
-            f"{path}: this ranker was trained on other sentence features than this newsml version computes; "
-            + (
-                "rebuild it with `python -m newsml.training.ranker`"
-                if path.parent == SHIPPED_DIR
-                else "train it again with `python train.py --summaries PAIRS`"
-            )
-        )
-    return ranker
+__all__ = ["MAX_RANKED", "SentenceRanker", "as_document", "load_ranker"]

@@ -31,10 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from newsml.artifacts import save_artifact
+from newsml.artifacts import save_arrays
 from newsml.preprocess.block_model import BLOCK_MODEL_PATH, THRESHOLD
 from newsml.preprocess.blocks import Block, block_features, feature_names, split_blocks
 from newsml.preprocess.clean import clean_text
+from newsml.trees import CompiledTrees
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: train and save the shipped block model."""
     parser = argparse.ArgumentParser(prog="python -m newsml.training.cleaner", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="article-extraction-benchmark folder")
-    parser.add_argument("--out", type=Path, default=BLOCK_MODEL_PATH, help="model file to write (.skops)")
+    parser.add_argument("--out", type=Path, default=BLOCK_MODEL_PATH, help="model file to write (.npz)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     if not (args.data / "ground-truth.json").is_file():
@@ -229,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     model, figures = train(args.data)
     card = {
         "name": "cleaner_blocks",
-        "what": "HistGradientBoostingClassifier: is a block (line/paragraph) of a text article body or page furniture",
+        "what": "HistGradientBoostingClassifier, stored as the arrays of its trees: is a block (line/paragraph) "
+        "of a text article body or page furniture",
         "features": feature_names(),
         "threshold": THRESHOLD,
         "data": "Article Extraction Benchmark (scrapinghub, MIT), 181 pages; blocks of the html2text, inscriptis "
@@ -240,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         **figures,
         "command": "python -m newsml.training.cleaner --data ../shared/data/article-extraction-benchmark",
     }
-    save_artifact(model, args.out, card)
+    save_arrays(CompiledTrees.from_model(model).to_arrays(), args.out, card)
     sys.stdout.write(json.dumps(figures, indent=2) + "\n")
     return 0
 

@@ -49,13 +49,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 
-from newsml.artifacts import SHIPPED_DIR, SUFFIX, save_artifact
+from newsml.artifacts import ARRAYS_SUFFIX, SHIPPED_DIR, save_arrays
 from newsml.preprocess.joins import (
     FEATURE_NAMES,
     MODEL_NAME,
     ORTHO_COLUMNS,
-    JoinClassifier,
+    JoinModel,
     OrthoTable,
     boundary_features,
     clearly_separate,
@@ -63,10 +65,103 @@ from newsml.preprocess.joins import (
 )
 from newsml.preprocess.sentences import sentence_spans
 from newsml.reading import decode_bytes
+from newsml.trees import CompiledTrees
 
 logger = logging.getLogger(__name__)
 
 DATA_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+class JoinClassifier(BaseEstimator):
+    """Decides whether two neighbouring paragraphs are one sentence broken by a blank line.
+
+    Gradient-boosted trees on :func:`~newsml.preprocess.joins.boundary_features`;
+    the orthographic table (counted on the training text) is part of the
+    fitted model, which :meth:`join_model` gives in the form newsml ships and
+    cleaning uses.
+
+    Parameters
+    ----------
+    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
+        those of the gradient-boosting classifier.
+    threshold : join probability from which a boundary is joined (the
+        training script sets it from out-of-fold scores).
+    random_state : seed of the classifier.
+
+    Attributes
+    ----------
+    model_ : the fitted classifier.
+    words_ : the words of the orthographic table, one per line (a single string).
+    counts_ : their counts (:data:`~newsml.preprocess.joins.ORTHO_COLUMNS`), one row per word.
+    feature_names_ : the boundary features, in column order.
+    """
+
+    def __init__(
+        self,
+        max_iter: int = 100,
+        learning_rate: float = 0.1,
+        max_leaf_nodes: int = 31,
+        min_samples_leaf: int = 20,
+        l2_regularization: float = 0.0,
+        threshold: float = 0.5,
+        random_state: int | None = 0,
+    ) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def fit(self, X: np.ndarray, y: Sequence[int], table: OrthoTable) -> JoinClassifier:
+        """Learn from boundary features ``X`` (``boundary_features`` rows) and labels ``y`` (1 = join).
+
+        ``table`` is the orthographic table that the model will use on new
+        text (the rows of ``X`` may have been computed with tables that leave
+        their own text out).
+        """
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y)
+        if X.ndim != 2 or X.shape[1] != len(FEATURE_NAMES):
+            raise ValueError(f"X must have {len(FEATURE_NAMES)} columns (boundary_features), got shape {X.shape}")
+        if len(y) != len(X):
+            raise ValueError(f"{len(X)} rows of features but {len(y)} labels")
+        if set(np.unique(y)) != {0, 1}:
+            raise ValueError("y must hold both labels 0 (keep apart) and 1 (join)")
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be within [0, 1], got {self.threshold}")
+        model = HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization,
+            random_state=self.random_state,
+            early_stopping=False,
+        )
+        self.model_ = model.fit(X, y)
+        self.words_ = "\n".join(table.words)
+        self.counts_ = np.asarray(table.counts, dtype=np.int32)
+        self.feature_names_ = list(FEATURE_NAMES)
+        return self
+
+    def join_model(self) -> JoinModel:
+        """The fitted model as cleaning uses it (and as ``joins.npz`` stores it)."""
+        if not hasattr(self, "model_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call 'fit' first.")
+        words = tuple(self.words_.split("\n")) if self.words_ else ()
+        return JoinModel(CompiledTrees.from_model(self.model_), OrthoTable(words, self.counts_), self.threshold)
+
+    def predict_proba_features(self, X: np.ndarray) -> np.ndarray:
+        """The join probability of each row of boundary features."""
+        return self.join_model().predict_proba_features(X)
+
+    def join_probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The probability that each boundary ``(previous, following)`` breaks one sentence."""
+        return self.join_model().join_probabilities(pairs)
 #: Highest share of true paragraph boundaries (per corpus, out of fold) that the threshold may join.
 TARGET_FALSE_JOINS = 0.002
 #: Words of the orthographic table (most frequent first, seen at least MIN_COUNT times).
@@ -442,11 +537,12 @@ def train(
     return final, report
 
 
-def scoring_speed(model: JoinClassifier, data: Path = DATA_ROOT) -> dict:
+def scoring_speed(classifier: JoinClassifier, data: Path = DATA_ROOT) -> dict:
     """Median and 95th-percentile milliseconds of ``join_broken_paragraphs`` per held-out BBC article."""
     from newsml.preprocess.joins import join_broken_paragraphs
 
     articles = [a for a in load_bbc(data / "bbc-news-summary") if a.test]
+    model = classifier.join_model()
     join_broken_paragraphs(articles[0].paragraphs, model=model)  # warm up
     times = []
     for article in articles:
@@ -462,13 +558,14 @@ def scoring_speed(model: JoinClassifier, data: Path = DATA_ROOT) -> dict:
 
 
 def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, reuters_limit: int | None = 8000, **kwargs) -> dict:
-    """Train, write ``joins.skops`` and its card to ``out``; return the report."""
+    """Train, write ``joins.npz`` and its card to ``out``; return the report."""
     model, report = train(data, reuters_limit=reuters_limit, **kwargs)
     card = {
         "name": MODEL_NAME,
         "what": (
-            "newsml.preprocess.joins.JoinClassifier: gradient-boosted trees deciding whether two neighbouring "
-            "paragraphs are one sentence broken by a blank line; clean_text's join_broken_paragraphs uses it"
+            "newsml.training.joins.JoinClassifier (stored as newsml.preprocess.joins.JoinModel arrays): "
+            "gradient-boosted trees deciding whether two neighbouring paragraphs are one sentence broken by a "
+            "blank line; clean_text's join_broken_paragraphs uses it"
         ),
         "data": {
             "bbc-news-summary": "BBC News Summary articles (train+dev of split.tsv for training; test split held out)",
@@ -498,14 +595,14 @@ def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, reuters_limit
         "speed": scoring_speed(model, data),
         "rebuild": "python -m newsml.training.joins",
     }
-    save_artifact(model, out / f"{MODEL_NAME}{SUFFIX}", card)
+    save_arrays(model.join_model().to_arrays(), out / f"{MODEL_NAME}{ARRAYS_SUFFIX}", card)
     return report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsml.training.joins", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA_ROOT, help="folder of the shared corpora")
-    parser.add_argument("--out", type=Path, default=SHIPPED_DIR, help="where to write joins.skops and its card")
+    parser.add_argument("--out", type=Path, default=SHIPPED_DIR, help="where to write joins.npz and its card")
     parser.add_argument("--reuters-limit", type=int, default=8000, help="Reuters stories to sample")
     parser.add_argument("--max-iter", type=int, default=100, help="boosting iterations")
     parser.add_argument("--target", type=float, default=TARGET_FALSE_JOINS,

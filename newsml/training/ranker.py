@@ -1,7 +1,7 @@
 """Train sentence rankers from (article, reference summary) pairs, with a ROUGE report.
 
 * ``python -m newsml.training.ranker`` rebuilds the shipped default
-  (``newsml/models/ranker.skops``) from the CNN/DailyMail validation stories
+  (``newsml/models/ranker.npz``) from the CNN/DailyMail validation stories
   and the BBC News Summary train and dev splits in ``../shared/data`` (the BBC
   test split stays for ``benchmarks/bbc_summaries.py``), after a five-fold
   cross-validation by story on CNN/DailyMail against Lead-3. The two corpora
@@ -10,7 +10,7 @@
   favour central sentences, and neither house style should win by count.
 * ``python train.py --summaries PAIRS`` trains a ranker on a user's own pairs
   (:func:`train_ranker`): a cross-validated ROUGE report against Lead-k and the
-  shipped ranker, then ``ranker.skops`` and its card in the model folder.
+  shipped ranker, then ``ranker.npz`` and its card in the model folder.
 
 ROUGE is computed by the ``rouge-score`` package (F1, Porter stemming;
 ROUGE-Lsum with one sentence per line).
@@ -35,10 +35,11 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import KFold
 
-from newsml.artifacts import SHIPPED_DIR, SUFFIX, save_artifact
+from newsml.artifacts import ARRAYS_SUFFIX, SHIPPED_DIR, save_arrays
 from newsml.errors import DataFormatError
 from newsml.preprocess import Document, read_text
-from newsml.ranking.learned import RANKER_NAME, SentenceRanker, as_document, load_ranker
+from newsml.ranking.learned import SentenceRanker, as_document
+from newsml.ranking.model import RANKER_NAME, load_ranker
 from newsml.summarizer import summarize
 
 logger = logging.getLogger(__name__)
@@ -286,7 +287,8 @@ def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, folds: int = 
     seconds = time.perf_counter() - start
     card = {
         "name": RANKER_NAME,
-        "what": "newsml.SentenceRanker: gradient-boosted trees on sentence features; summarize() uses it by default",
+        "what": "newsml.SentenceRanker (stored as the arrays of its trees, newsml.ranking.model.RankerModel): "
+        "gradient-boosted trees on sentence features; summarize() uses it by default",
         "data": {
             "cnndm-validation": f"{len(cnndm)} CNN/DailyMail validation stories with their highlights "
             f"(labels: greedy ROUGE-1+2 oracle), plus the first {TOP_MIN}-{TOP_MAX} sentences of each story "
@@ -301,7 +303,7 @@ def build_shipped(data: Path = DATA_ROOT, out: Path = SHIPPED_DIR, folds: int = 
         "metrics": {f"cnndm_{folds}_fold_cross_validation_by_story": report.as_dict()},
         "rebuild": "python -m newsml.training.ranker",
     }
-    save_artifact(fitted, out / f"{RANKER_NAME}{SUFFIX}", card)
+    save_arrays(fitted.ranker_model().to_arrays(), out / f"{RANKER_NAME}{ARRAYS_SUFFIX}", card)
     return card
 
 
@@ -318,7 +320,7 @@ def train_ranker(pairs: Sequence[Pair], out_dir: str | Path, folds: int = 5) -> 
         }
         report = cross_validate(pairs, ranker, folds=folds, baselines=baselines)
     fitted = clone(ranker).fit([p.document for p in pairs], [p.reference for p in pairs])
-    path = Path(out_dir) / f"{RANKER_NAME}{SUFFIX}"
+    path = Path(out_dir) / f"{RANKER_NAME}{ARRAYS_SUFFIX}"
     card = {
         "name": RANKER_NAME,
         "what": "newsml.SentenceRanker trained with `python train.py --summaries`",
@@ -327,7 +329,7 @@ def train_ranker(pairs: Sequence[Pair], out_dir: str | Path, folds: int = 5) -> 
         "metrics": {f"{folds}_fold_cross_validation": report.as_dict() if report else None},
         "median_sentences": statistics.median(len(p.document.sentences) for p in pairs),
     }
-    save_artifact(fitted, path, card)
+    save_arrays(fitted.ranker_model().to_arrays(), path, card)
     return path, report
 
 
@@ -355,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m newsml.training.ranker``: rebuild the shipped ranker."""
     parser = argparse.ArgumentParser(prog="python -m newsml.training.ranker", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA_ROOT, help=f"shared data folder (default: {DATA_ROOT})")
-    parser.add_argument("--out", type=Path, default=SHIPPED_DIR, help="where to write ranker.skops and its card")
+    parser.add_argument("--out", type=Path, default=SHIPPED_DIR, help="where to write ranker.npz and its card")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)

@@ -194,7 +194,7 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
         metavar="PAIRS",
         help="train a sentence ranker instead, on (article, summary) pairs: a .jsonl file with fields "
         "'text' and 'summary' (a string or a list of sentences), or a folder holding 'News Articles/' and "
-        "'Summaries/' (the BBC News Summary layout); writes ranker.skops to the model folder",
+        "'Summaries/' (the BBC News Summary layout); writes ranker.npz to the model folder",
     )
     return parser
 

@@ -1,0 +1,106 @@
+"""A fitted sentence ranker as ``summarize()`` uses it: trees on sentence features, read from arrays.
+
+:class:`RankerModel` holds the trees of a fitted
+:class:`~newsml.ranking.learned.SentenceRanker`
+(:class:`~newsml.trees.CompiledTrees`) and scores an article's sentences.
+Ranker files (``ranker.npz`` and its card ``ranker.json``: the shipped
+default in ``newsml/models/``, or one that ``python train.py --summaries``
+wrote) are plain arrays, checked against their card before use; loading them
+runs no code and needs neither scikit-learn nor SciPy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from newsml.artifacts import ARRAYS_SUFFIX, SHIPPED_DIR, load_arrays
+from newsml.errors import ModelError
+from newsml.preprocess import Document
+from newsml.ranking.features import FEATURE_NAMES, TermMatrix, sentence_features
+from newsml.trees import CompiledTrees
+
+#: Name of the shipped default ranker (``newsml/models/ranker.npz``) and of rankers users train.
+RANKER_NAME = "ranker"
+#: Sentences ranked by the model; later ones of very long texts follow in document order.
+MAX_RANKED = 500
+#: Arrays of a ranker file besides those of its trees.
+MODEL_ARRAYS = ("feature_names",)
+
+
+@dataclass(frozen=True, eq=False)
+class RankerModel:
+    """The trees of a fitted sentence ranker, scoring sentences by how likely a summary uses them."""
+
+    trees: CompiledTrees
+
+    def score_sentences(self, doc: Document, k: int, matrix: TermMatrix | None = None) -> np.ndarray:
+        """The probability that a ``k``-sentence summary uses each sentence of ``doc``.
+
+        ``matrix`` is the :func:`~newsml.ranking.features.term_matrix` of the
+        first :data:`MAX_RANKED` sentences, when the caller has it already.
+        """
+        return score_sentences(self.trees, doc, k, matrix)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """What a ranker file stores (:func:`load_ranker` reads it)."""
+        return {**self.trees.to_arrays(), "feature_names": np.array(FEATURE_NAMES, dtype=str)}
+
+
+def score_sentences(model, doc: Document, k: int, matrix: TermMatrix | None = None) -> np.ndarray:
+    """Scores of the sentences of ``doc`` by ``model`` (compiled trees or a fitted classifier)."""
+    from newsml.artifacts import predict_positive
+
+    n = len(doc.sentences)
+    if n == 0:
+        return np.zeros(0)
+    ranked = doc if n <= MAX_RANKED else dataclasses.replace(doc, sentences=doc.sentences[:MAX_RANKED])
+    scores = predict_positive(model, sentence_features(ranked, k, matrix))
+    if n > MAX_RANKED:  # the rest follow in document order, below every ranked sentence
+        scores = np.concatenate([scores, -np.arange(1, n - MAX_RANKED + 1, dtype=float)])
+    return scores
+
+
+def load_ranker(path: str | os.PathLike[str] | None = None) -> RankerModel:
+    """A ranker file (``.npz``, or a folder holding one) checked against its card; the shipped one by default."""
+    if path is None:
+        return _shipped_ranker()
+    path = Path(path)
+    if path.is_dir():
+        path = path / f"{RANKER_NAME}{ARRAYS_SUFFIX}"
+    if path.suffix == ".skops":
+        raise ModelError(
+            f"{path}: a ranker file of an earlier newsml (skops); train it again with "
+            "`python train.py --summaries PAIRS`, which writes ranker.npz"
+        )
+    return _read(path)
+
+
+@lru_cache(maxsize=1)
+def _shipped_ranker() -> RankerModel:
+    return _read(SHIPPED_DIR / f"{RANKER_NAME}{ARRAYS_SUFFIX}")
+
+
+def _read(path: Path) -> RankerModel:
+    arrays, _ = load_arrays(path, [*CompiledTrees.ARRAYS, *MODEL_ARRAYS])
+    if arrays["feature_names"].tolist() != list(FEATURE_NAMES):
+        raise ModelError(
+            f"{path}: this ranker was trained on other sentence features than this newsml version computes; "
+            + (
+                "rebuild it with `python -m newsml.training.ranker`"
+                if path.parent == SHIPPED_DIR
+                else "train it again with `python train.py --summaries PAIRS`"
+            )
+        )
+    try:
+        trees = CompiledTrees({name: arrays[name] for name in CompiledTrees.ARRAYS})
+    except ValueError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+    if trees.n_features != len(FEATURE_NAMES):
+        raise ModelError(f"{path}: trees for {trees.n_features} features; this newsml computes {len(FEATURE_NAMES)}")
+    return RankerModel(trees)
