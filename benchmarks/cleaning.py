@@ -78,6 +78,9 @@ def kept_report(name: str, articles: list[tuple[str, str]]) -> dict[str, object]
     }
 
 
+_REUTERS_SIGN_OFF = re.compile(r"\s(?:Reuter|REUTER)\W*$")
+
+
 def clean_corpora(data: Path) -> list[dict[str, object]]:
     """Words kept on BBC News Summary, CNN/DailyMail and Reuters ModApte test."""
     bbc = []
@@ -86,7 +89,11 @@ def clean_corpora(data: Path) -> list[dict[str, object]]:
         bbc.append((text, text.partition("\n")[2]))
     rows = [json.loads(line) for line in (data / "cnndm-validation" / "cnndm_validation.jsonl").open()]
     cnndm = [(r["article"], r["article"]) for r in rows]
-    reuters = [(t, t.partition("\n")[2]) for t in load_reuters(data / "reuters21578").test_texts]
+    # The sign-off that closes most Reuters stories ("Reuter") is no body text: cleaning strips it.
+    reuters = [
+        (t, _REUTERS_SIGN_OFF.sub("", t.partition("\n")[2].rstrip()))
+        for t in load_reuters(data / "reuters21578").test_texts
+    ]
     return [
         kept_report("BBC News Summary (all)", bbc),
         kept_report("CNN/DailyMail validation", cnndm),

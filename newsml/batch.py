@@ -41,12 +41,10 @@ from newsml.model_io import check_model_file, model_path
 from newsml.reading import DEFAULT_MAX_BYTES
 from newsml.records import FIELDS, FORMATS, csv_line
 from newsml.resume import Kept, Marker, plan_units
-from newsml.tasks import FileItem, ScoredLine, ScoreSettings, score_chunk, warm_up
+from newsml.tasks import DEFAULT_CHUNK_FILES, FileItem, ScoredLine, ScoreSettings, score_chunk, warm_up
 
 logger = logging.getLogger(__name__)
 
-#: Files per chunk of work.
-DEFAULT_CHUNK_FILES = 64
 #: Upper bound on the bytes of file contents in one chunk (when contents are sent).
 DEFAULT_CHUNK_BYTES = 8 << 20
 

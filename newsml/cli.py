@@ -20,11 +20,10 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from newsml import __version__
 from newsml.backends import SCHEDULER_ENV
-from newsml.batch import DEFAULT_CHUNK_FILES, BatchOptions, BatchStats
 from newsml.errors import ArticleError, BatchOptionError, ModelError
 from newsml.htmltext import MissingExtraError, is_html_name
 from newsml.length import DEFAULT_SENTENCES, SummaryLength
@@ -33,6 +32,10 @@ from newsml.model_io import LOOKUP_ORDER, MODELS_ENV, default_model_dir
 from newsml.reading import DEFAULT_MAX_BYTES, read_bytes, read_stream
 from newsml.records import ERROR_KINDS, error_text
 from newsml.resume import ResumeError
+from newsml.tasks import DEFAULT_CHUNK_FILES
+
+if TYPE_CHECKING:  # the batch machinery is imported by `newsml score` only
+    from newsml.batch import BatchStats
 
 #: Every article was scored.
 EXIT_OK = 0
@@ -414,7 +417,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from newsml.batch import score_folder
+    from newsml.batch import BatchOptions, score_folder
 
     fmt = args.format or ("csv" if args.out and args.out.lower().endswith(".csv") else "jsonl")
     try:

@@ -14,6 +14,9 @@ from typing import Any
 from newsml.length import SummaryLength
 from newsml.reading import DEFAULT_MAX_BYTES
 
+#: Files per chunk of work sent to a worker (``newsml score --chunk-files``).
+DEFAULT_CHUNK_FILES = 64
+
 
 @dataclass(frozen=True)
 class ScoreSettings:

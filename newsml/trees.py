@@ -167,20 +167,18 @@ class _CompleteTrees:
         n_trees, inner = len(trees.roots), 2**depth - 1
         feature = np.zeros((n_trees, inner), dtype=np.intp)
         threshold = np.full((n_trees, inner), np.inf)  # x > inf never holds: padding goes left
-        leaves = np.zeros((n_trees, 2**depth))
-        for t, root in enumerate(trees.roots):
-            stack = [(int(root), 0, 0)]  # (node, slot in the complete tree, its depth)
-            while stack:
-                node, slot, level = stack.pop()
-                if trees.is_leaf[node]:
-                    span = 2 ** (depth - level)
-                    first = (slot + 1) * span - 1 - inner
-                    leaves[t, first:first + span] = trees.value[node]
-                    continue
-                feature[t, slot] = trees.feature[node]
-                threshold[t, slot] = trees.threshold[node]
-                stack.append((int(trees.children[2 * node]), 2 * slot + 1, level + 1))
-                stack.append((int(trees.children[2 * node + 1]), 2 * slot + 2, level + 1))
+        # The node in each slot of one level, all trees at once; a leaf above the
+        # bottom fills both slots below it, down to the bottom level.
+        nodes = trees.roots[:, None]
+        for level in range(depth):
+            leaf = trees.is_leaf[nodes]
+            slots = slice(2**level - 1, 2 ** (level + 1) - 1)
+            feature[:, slots] = np.where(leaf, 0, trees.feature[nodes])
+            threshold[:, slots] = np.where(leaf, np.inf, trees.threshold[nodes])
+            left = np.where(leaf, nodes, trees.children[2 * nodes])
+            right = np.where(leaf, nodes, trees.children[2 * nodes + 1])
+            nodes = np.stack([left, right], axis=2).reshape(n_trees, -1)
+        leaves = trees.value[nodes]
         offsets = np.arange(n_trees, dtype=np.intp)[:, None] * inner
         self.depth = depth
         self.feature = feature.ravel()

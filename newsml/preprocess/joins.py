@@ -202,7 +202,7 @@ class OrthoTable:
     def __post_init__(self) -> None:
         # Built once: the word index, and the counts as floats with a zero row
         # last, for words not in the table.
-        object.__setattr__(self, "_index", {w: i for i, w in enumerate(self.words)})
+        object.__setattr__(self, "_index", dict(zip(self.words, range(len(self.words)), strict=True)))
         padded = np.zeros((len(self.words) + 1, len(ORTHO_COLUMNS)))
         padded[:-1] = np.asarray(self.counts, dtype=float).reshape(len(self.words), len(ORTHO_COLUMNS))
         object.__setattr__(self, "_padded", padded)
