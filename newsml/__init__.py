@@ -32,6 +32,7 @@ _EXPORTS = {
     "parse_article": "newsml.preprocess",
     "RankedSentence": "newsml.summarizer",
     "SentenceRanker": "newsml.ranking.learned",
+    "RankerModel": "newsml.ranking.model",
     "load_ranker": "newsml.ranking.model",
     "rank_sentences": "newsml.summarizer",
     "summarize": "newsml.summarizer",
@@ -52,6 +53,7 @@ __all__ = [
     "NewsmlError",
     "NotTextError",
     "RankedSentence",
+    "RankerModel",
     "Sentence",
     "SentenceRanker",
     "TOPICS",
@@ -81,7 +83,7 @@ if TYPE_CHECKING:
     from newsml.model_io import classify, load_model, save_model
     from newsml.preprocess import Analyzer, CleanOptions, Document, Sentence, parse_article
     from newsml.ranking.learned import SentenceRanker
-    from newsml.ranking.model import load_ranker
+    from newsml.ranking.model import RankerModel, load_ranker
     from newsml.summarizer import RankedSentence, rank_sentences, summarize
     from newsml.topic_model import TopicClassifier
     from newsml.topics import TOPIC_IDS, TOPICS

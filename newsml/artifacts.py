@@ -42,6 +42,8 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "models"
 SUFFIX = ".skops"
 #: Suffix of an arrays model file.
 ARRAYS_SUFFIX = ".npz"
+#: Largest unpacked size of an arrays model file (the shipped ones unpack to a few MB).
+MAX_ARRAYS_BYTES = 200 * 1024 * 1024
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -169,16 +171,28 @@ def load_arrays(path: str | os.PathLike[str], names: Iterable[str]) -> tuple[dic
     path = Path(path)
     data, card = _verified_bytes(path)
     expected = set(names)
+    unreadable = (ValueError, OSError, EOFError, MemoryError, NotImplementedError, zipfile.BadZipFile, TypeError)
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+        found = {m.filename.removesuffix(".npy") for m in members}
+        if found != expected:
+            raise ModelError(
+                f"{path}: holds arrays {sorted(found)}, expected {sorted(expected)}; "
+                "not a model file of this kind or of this newsml version"
+            )
+        size = sum(m.file_size for m in members)
+        if size > MAX_ARRAYS_BYTES:
+            raise ModelError(f"{path}: its arrays unpack to {size} bytes, more than a model file holds")
+        npz = np.load(io.BytesIO(data), allow_pickle=False)
+        if not isinstance(npz, np.lib.npyio.NpzFile):
+            raise ModelError(f"{path}: not an .npz archive of arrays")
+        with npz:
+            arrays = {name: npz[name] for name in expected}
+    except unreadable as exc:
         raise ModelError(f"{path}: not a readable arrays model file ({type(exc).__name__}: {exc})") from None
-    if set(arrays) != expected:
-        raise ModelError(
-            f"{path}: holds arrays {sorted(arrays)}, expected {sorted(expected)}; "
-            "not a model file of this kind or of this newsml version"
-        )
+    if not all(isinstance(a, np.ndarray) for a in arrays.values()):
+        raise ModelError(f"{path}: not a readable arrays model file (a member is not a .npy array)")
     return arrays, card
 
 

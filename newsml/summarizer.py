@@ -18,7 +18,7 @@ import dataclasses
 import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import Protocol, TypeAlias
 
 import numpy as np
 
@@ -26,18 +26,21 @@ from newsml.errors import EmptyArticleError
 from newsml.length import DEFAULT_SENTENCES, check_length
 from newsml.preprocess import Document, Sentence, parse_article
 from newsml.ranking.centrality import centrality_order
-from newsml.ranking.features import term_matrix
-from newsml.ranking.model import MAX_RANKED, RankerModel, load_ranker
+from newsml.ranking.features import TermMatrix, term_matrix
+from newsml.ranking.model import MAX_RANKED, load_ranker
 
-if TYPE_CHECKING:
-    from newsml.ranking.learned import SentenceRanker
+
+class SentenceScorer(Protocol):
+    """What scores sentences: a fitted :class:`~newsml.ranking.learned.SentenceRanker` or a loaded
+    :class:`~newsml.ranking.model.RankerModel`."""
+
+    def score_sentences(self, doc: Document, k: int, matrix: TermMatrix | None = None) -> np.ndarray: ...
+
 
 #: A ranker: the learned default (``None``), ``"centrality"``, a fitted
 #: :class:`~newsml.ranking.learned.SentenceRanker`, a loaded
 #: :class:`~newsml.ranking.model.RankerModel`, or the path of a ranker file.
-Ranker: TypeAlias = "SentenceRanker | RankerModel | str | os.PathLike[str] | None"
-#: What scores sentences for :func:`_order`: anything with ``score_sentences(doc, k, matrix)``.
-_Scorer: TypeAlias = "SentenceRanker | RankerModel"
+Ranker: TypeAlias = SentenceScorer | str | os.PathLike | None
 _WORD = re.compile(r"\w+")
 #: Trigram blocking applies when the summary keeps at most this share of the
 #: sentences: it helps editor-style summaries of a few sentences (CNN/DailyMail,
@@ -93,8 +96,8 @@ def summarize(
     when no setting is given), ``ratio`` (a fraction of the article's sentences)
     or ``words`` (a word budget, never exceeded except to return at least one
     sentence). ``ranker`` is the learned default when ``None``, ``"centrality"``
-    for the unsupervised ranker, a fitted :class:`SentenceRanker` or a ranker
-    file. Raises :class:`~newsml.errors.EmptyArticleError` for empty text and
+    for the unsupervised ranker, a fitted :class:`SentenceRanker`, a loaded
+    ``RankerModel`` or a ranker file. Raises :class:`~newsml.errors.EmptyArticleError` for empty text and
     ``ValueError`` for two length settings.
     """
     return "\n".join(r.text for r in _select(text, sentences, ratio, words, ranker))
@@ -145,7 +148,7 @@ def _select(text, sentences, ratio, words, ranker: Ranker = None) -> list[Senten
     return [doc.sentences[i] for i in sorted(chosen)]
 
 
-def _resolve(ranker: Ranker) -> _Scorer | str:
+def _resolve(ranker: Ranker) -> SentenceScorer | str:
     if ranker is None:
         return load_ranker()
     if ranker == "centrality":
@@ -154,7 +157,9 @@ def _resolve(ranker: Ranker) -> _Scorer | str:
         return load_ranker(ranker)
     if callable(getattr(ranker, "score_sentences", None)):  # a SentenceRanker or a RankerModel
         return ranker
-    raise TypeError(f"ranker must be None, 'centrality', a SentenceRanker or a path, got {type(ranker).__name__}")
+    raise TypeError(
+        f"ranker must be None, 'centrality', a SentenceRanker, a RankerModel or a path, got {type(ranker).__name__}"
+    )
 
 
 def trigrams(text: str) -> set[tuple[str, ...]]:
@@ -164,7 +169,7 @@ def trigrams(text: str) -> set[tuple[str, ...]]:
 
 
 def _order(
-    doc: Document, k: int, ranker: _Scorer | str, picks: int | None = None
+    doc: Document, k: int, ranker: SentenceScorer | str, picks: int | None = None
 ) -> tuple[list[int], np.ndarray]:
     """The order in which sentences are chosen (every sentence, or the first ``picks``) and their scores."""
     n = len(doc.sentences)

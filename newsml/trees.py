@@ -41,8 +41,12 @@ class CompiledTrees:
         if missing:
             raise ValueError(f"tree arrays missing: {', '.join(missing)}")
         for name, kind in self.ARRAYS.items():
-            if np.asarray(arrays[name]).dtype.kind not in (kind, "u" if kind == "i" else kind):
-                raise ValueError(f"tree array {name!r} has dtype {np.asarray(arrays[name]).dtype}")
+            array = arrays[name]
+            kinds = (kind, "u") if kind == "i" else (kind,)
+            if not isinstance(array, (np.ndarray, np.generic)) or array.dtype.kind not in kinds:
+                raise ValueError(f"tree array {name!r} is not a numeric array of kind {kind!r}")
+            if array.ndim != (0 if name in ("baseline", "n_features") else 1):
+                raise ValueError(f"tree array {name!r} has {array.ndim} dimensions")
         self.feature = np.asarray(arrays["feature"], dtype=np.intp)
         self.threshold = np.asarray(arrays["threshold"], dtype=np.float64)
         self.missing_left = np.asarray(arrays["missing_left"], dtype=bool)
@@ -56,14 +60,14 @@ class CompiledTrees:
         self.n_features = int(arrays["n_features"])
         n = len(self.feature)
         if not (
-            self.feature.ndim == 1
-            and all(len(a) == n for a in (self.threshold, self.missing_left, self.value, self.is_leaf))
-            and self.children.shape == (2 * n,)
-            and self.roots.ndim == 1
-            and len(self.roots) > 0
+            all(len(a) == n for a in (self.threshold, self.missing_left, self.value, self.is_leaf))
+            and len(self.children) == 2 * n
+            and 0 < len(self.roots) <= n
             and self.n_features > 0
         ):
             raise ValueError("tree arrays of inconsistent shapes")
+        if not (np.isfinite(self.value).all() and np.isfinite(self.baseline) and not np.isnan(self.threshold).any()):
+            raise ValueError("tree arrays hold values that are not finite")
         inner = ~self.is_leaf
         pairs = self.children.reshape(n, 2)[inner]
         if (
@@ -72,6 +76,13 @@ class CompiledTrees:
             or ((self.feature[inner] < 0) | (self.feature[inner] >= self.n_features)).any()
         ):
             raise ValueError("tree arrays point outside the trees or the features")
+        # Each node has one parent (or is a root), and a child comes after its parent:
+        # the nodes form trees, with no cycle and no shared subtree.
+        if (
+            np.bincount(np.concatenate([self.roots, pairs.ravel()]), minlength=n).max() > 1
+            or (pairs <= np.flatnonzero(inner)[:, None]).any()
+        ):
+            raise ValueError("tree arrays do not form trees (a shared node or a cycle)")
         depth = _depth(self.children, self.is_leaf, self.roots)
         self.complete = _CompleteTrees(self, depth) if depth <= _MAX_COMPLETE_DEPTH else None
 
@@ -223,13 +234,11 @@ def compiled(model: Any) -> CompiledTrees | None:
 
 
 def _depth(children: np.ndarray, is_leaf: np.ndarray, roots: np.ndarray) -> int:
-    """Depth of the deepest leaf; ``ValueError`` when a path runs longer than the node count (a cycle)."""
+    """Depth of the deepest leaf of trees checked to be trees (every node has one parent)."""
     level, frontier = 0, roots
     while True:
         inner = frontier[~is_leaf[frontier]]
         if not inner.size:
             return level
         level += 1
-        if level > len(is_leaf):
-            raise ValueError("tree arrays hold a cycle")
         frontier = np.concatenate([children[2 * inner], children[2 * inner + 1]])

@@ -110,3 +110,20 @@ def test_an_arrays_file_with_a_pickled_object_is_refused_unread(tmp_path):
     _write_card(path, {"name": "m"})  # a planted file with a matching card
     with pytest.raises(ModelError, match="not a readable arrays model file"):
         load_arrays(path, ["a"])
+
+
+def test_an_arrays_file_that_is_not_an_archive_of_arrays_is_refused(tmp_path):
+    import zipfile
+
+    from newsml.artifacts import _write_card, load_arrays
+
+    not_npy = tmp_path / "a.npz"
+    with zipfile.ZipFile(not_npy, "w") as archive:
+        archive.writestr("a.npy", b"not an array at all")
+    plain_npy = tmp_path / "b.npz"
+    with open(plain_npy, "wb") as fh:
+        np.save(fh, np.arange(3))
+    for path in (not_npy, plain_npy):
+        _write_card(path, {"name": "m"})
+        with pytest.raises(ModelError):
+            load_arrays(path, ["a"])

@@ -157,6 +157,9 @@ def test_agency_credit_only_removed_at_the_very_end():
         (["Shares rose.", "Reuter"], ["Shares rose."]),
         (["Shares rose.", "Profits fell 4 pct.\n REUTER"], ["Shares rose.", "Profits fell 4 pct."]),
         (["Shares rose.", "He met Paul Reuter"], ["Shares rose.", "He met Paul Reuter"]),
+        (["Shares rose.", "The fund is run by Dr. Reuter."], ["Shares rose.", "The fund is run by Dr. Reuter."]),
+        (["Shares rose.", "He thanked Mr. Reuter"], ["Shares rose.", "He thanked Mr. Reuter"]),
+        (["Shares rose.", "Profits fell. Reuter"], ["Shares rose.", "Profits fell. Reuter"]),
         (["Reuter said so.", "Shares rose."], ["Reuter said so.", "Shares rose."]),
     ],
 )

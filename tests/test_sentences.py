@@ -263,3 +263,25 @@ def test_a_company_suffix_ends_a_sentence_only_before_a_sentence(text: str, expe
 
 def test_long_runs_of_punctuation_are_one_sentence_quickly() -> None:
     assert split_sentences("." * 50_000) == ["." * 50_000]
+
+
+@pytest.mark.parametrize("order", ["nltk first", "newsml first"])
+def test_nltk_works_whichever_is_imported_first(order: str) -> None:
+    # newsml loads Punkt without NLTK's package initialiser; NLTK imported before
+    # or after must still work whole, and newsml must split as usual.
+    import subprocess
+    import sys
+
+    first, second = ("import nltk", "import newsml.preprocess") if order == "nltk first" else (
+        "import newsml.preprocess",
+        "import nltk",
+    )
+    code = (
+        f"{first}\n{second}\nimport nltk, newsml.preprocess as p\n"
+        "print(nltk.tokenize.NLTKWordTokenizer().tokenize('Mr. Smith left.'), nltk.stem.PorterStemmer().stem('left'),"
+        " nltk.tokenize.punkt.PunktSentenceTokenizer.__name__)\n"
+        "print(p.split_sentences('Mr. Smith left. He was tired.'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert "['Mr.', 'Smith', 'left', '.'] left PunktSentenceTokenizer" in done.stdout
+    assert "['Mr. Smith left.', 'He was tired.']" in done.stdout

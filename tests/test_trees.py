@@ -87,5 +87,16 @@ def test_arrays_that_do_not_describe_trees_are_refused(data) -> None:
         CompiledTrees(cycle)
     with pytest.raises(ValueError, match="missing"):
         CompiledTrees({k: v for k, v in arrays.items() if k != "roots"})
-    with pytest.raises(ValueError, match="dtype"):
+    with pytest.raises(ValueError, match="kind"):
         CompiledTrees(dict(arrays, feature=arrays["feature"].astype(float)))
+    with pytest.raises(ValueError, match="dimensions"):
+        CompiledTrees(dict(arrays, value=arrays["value"][:, None]))
+    with pytest.raises(ValueError, match="not finite"):
+        CompiledTrees(dict(arrays, value=np.full_like(arrays["value"], np.nan)))
+    # Both children of every inner node the same node: a walk that doubles at each
+    # level would exhaust memory before any depth limit; it must be refused at once.
+    doubled = dict(arrays, children=arrays["children"].copy())
+    inner_nodes = np.flatnonzero(~arrays["is_leaf"])
+    doubled["children"][2 * inner_nodes + 1] = doubled["children"][2 * inner_nodes]
+    with pytest.raises(ValueError, match="do not form trees"):
+        CompiledTrees(doubled)

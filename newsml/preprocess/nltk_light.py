@@ -9,7 +9,8 @@ and then removes every NLTK module it loaded from ``sys.modules``, keeping a
 private copy: a later ``import nltk`` (by the user, or by the Snowball stemmer
 that topic terms use) loads NLTK whole, as if this had not happened. When
 NLTK is imported already, or its layout does not allow this, the ordinary
-import is used.
+import is used. This runs once, when :mod:`newsml.preprocess` is first
+imported: import newsml before starting threads that import NLTK.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def load(*names: str) -> list[types.ModuleType]:
             sys.modules[package] = placeholder
         return [importlib.import_module(name) for name in names]
     except Exception as exc:  # NLTK's layout changed: import it whole
-        logger.debug("light NLTK import failed (%s); importing NLTK whole", exc)
+        logger.warning("importing NLTK whole, about a second at start-up (its layout is new to newsml: %s)", exc)
         _forget(before)
         return [importlib.import_module(name) for name in names]
     finally:

@@ -20,9 +20,11 @@ CREDIT_TAIL = re.compile(
 )
 CREDIT_ONLY = re.compile(rf"^\s*(?:[-\u2013\u2014]+\s*)?\(?(?:{AGENCIES}|END|end)\)?\.?\s*$")
 #: The sign-off that closes Reuters wire stories of the 1980s ("... ticket printers.\n Reuter"),
-#: alone on the last line or after the last sentence. Only the end of an article is
-#: checked for it (:func:`~newsml.preprocess.clean.strip_agency_credit`).
-SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"'\u201d\u2019)])\s)\s*(?:Reuter|REUTER|reuter)\.{0,3}\s*$")
+#: alone on the last line (or set off by a run of spaces, with the "...^M" that some
+#: stories end with). Only the end of an article is checked for it
+#: (:func:`~newsml.preprocess.clean.strip_agency_credit`); a name at the end of a
+#: sentence ("... said Dr. Reuter.") is not on a line of its own and stays.
+SIGN_OFF = re.compile(r"(?:^|\n|[ \t]{4})[ \t]*(?:Reuter|REUTER|reuter)(?:\.{3})?(?:\^M)?\s*$")
 
 #: A dateline opening the first paragraph: "SEOUL, Aug. 2 (Yonhap) --",
 #: "WASHINGTON (Reuters) -", "(CNN)", "BEIRUT, Lebanon --".

@@ -72,7 +72,10 @@ def load_ranker(path: str | os.PathLike[str] | None = None) -> RankerModel:
         return _shipped_ranker()
     path = Path(path)
     if path.is_dir():
+        older = path / f"{RANKER_NAME}.skops"
         path = path / f"{RANKER_NAME}{ARRAYS_SUFFIX}"
+        if not path.exists() and older.exists():
+            path = older
     if path.suffix == ".skops":
         raise ModelError(
             f"{path}: a ranker file of an earlier newsml (skops); train it again with "
