@@ -112,3 +112,19 @@ def test_train_py_summaries_end_to_end(tmp_path: Path, capsys) -> None:
 def test_rebuilding_the_shipped_ranker_needs_the_shared_data(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="cnndm-validation"):
         main(["--data", str(tmp_path), "--out", str(tmp_path / "out")])
+
+
+def test_a_ranker_file_of_an_earlier_newsml_converts_to_the_same_scores(tmp_path: Path) -> None:
+    from newsml.artifacts import save_artifact
+    from newsml.ranking.learned import SentenceRanker
+    from newsml.ranking.model import load_ranker
+
+    pairs = [story(i) for i in range(12)]
+    ranker = SentenceRanker(max_iter=20, min_samples_leaf=2).fit([t for t, _ in pairs], [[s] for _, s in pairs])
+    old = tmp_path / "ranker.skops"
+    save_artifact(ranker, old, {"name": "ranker"})  # how newsml wrote rankers before the arrays format
+    assert main(["--convert", str(old)]) == 0
+    converted = load_ranker(tmp_path)  # the folder now holds ranker.npz
+    for text, _ in pairs[:4]:
+        doc = parse_article(text)
+        assert np.allclose(converted.score_sentences(doc, 2), ranker.score_sentences(doc, 2), atol=1e-12)

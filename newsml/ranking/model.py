@@ -78,8 +78,9 @@ def load_ranker(path: str | os.PathLike[str] | None = None) -> RankerModel:
             path = older
     if path.suffix == ".skops":
         raise ModelError(
-            f"{path}: a ranker file of an earlier newsml (skops); train it again with "
-            "`python train.py --summaries PAIRS`, which writes ranker.npz"
+            f"{path}: a ranker file of an earlier newsml (skops); convert it with "
+            f"`python -m newsml.training.ranker --convert {path}` or train it again with "
+            "`python train.py --summaries PAIRS`; both write ranker.npz"
         )
     return _read(path)
 

@@ -353,14 +353,58 @@ def run_summaries(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Types that a ranker file of newsml before the arrays format (``ranker.skops``) may hold.
+LEGACY_TRUSTED_TYPES = (
+    "newsml.ranking.learned.SentenceRanker",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn._loss.loss.HalfBinomialLoss",
+    "sklearn._loss.link.LogitLink",
+    "sklearn._loss.link.Interval",
+    "numpy.dtype",
+    "builtins.slice",
+)
+
+
+def convert_skops_ranker(path: str | Path) -> Path:
+    """Write ``ranker.npz`` beside a ranker file of an earlier newsml (``.skops``), same trees; return its path.
+
+    The old file is checked against its card and the types above before it is
+    read; a ranker trained on other sentence features is refused.
+    """
+    from newsml.artifacts import load_artifact, read_card
+    from newsml.errors import ModelError
+    from newsml.ranking.features import FEATURE_NAMES
+
+    path = Path(path)
+    ranker = load_artifact(path, LEGACY_TRUSTED_TYPES, SentenceRanker)
+    if getattr(ranker, "feature_names_", None) != list(FEATURE_NAMES):
+        raise ModelError(f"{path}: trained on other sentence features than this newsml computes; train it again")
+    card = {k: v for k, v in read_card(path).items() if k not in ("versions", "created", "model_file", "model_sha256")}
+    card["stored_as"] = f"arrays of the trees, converted from {path.name} (same trees)"
+    out = path.with_suffix(ARRAYS_SUFFIX)
+    save_arrays(ranker.ranker_model().to_arrays(), out, card)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m newsml.training.ranker``: rebuild the shipped ranker."""
+    """``python -m newsml.training.ranker``: rebuild the shipped ranker (or convert an old ranker file)."""
     parser = argparse.ArgumentParser(prog="python -m newsml.training.ranker", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA_ROOT, help=f"shared data folder (default: {DATA_ROOT})")
     parser.add_argument("--out", type=Path, default=SHIPPED_DIR, help="where to write ranker.npz and its card")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    parser.add_argument(
+        "--convert",
+        type=Path,
+        metavar="OLD.skops",
+        help="instead: write ranker.npz beside a ranker file of an earlier newsml (same trees, no retraining)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if args.convert is not None:
+        print(f"ranker: {convert_skops_ranker(args.convert)}")
+        return 0
     card = build_shipped(args.data, args.out, args.folds)
     print(json.dumps(card["metrics"], indent=2))
     return 0
