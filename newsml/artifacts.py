@@ -29,7 +29,7 @@ import hashlib
 import json
 import os
 import platform
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -194,6 +194,29 @@ def load_arrays(path: str | os.PathLike[str], names: Iterable[str]) -> tuple[dic
     if not all(isinstance(a, np.ndarray) for a in arrays.values()):
         raise ModelError(f"{path}: not a readable arrays model file (a member is not a .npy array)")
     return arrays, card
+
+
+def load_trees(
+    path: str | os.PathLike[str], feature_names: Sequence[str], extra: Iterable[str] = (), hint: str = ""
+) -> tuple[Any, dict[str, Any]]:
+    """The :class:`~newsml.trees.CompiledTrees` of a model file, and its ``extra`` arrays.
+
+    Besides what :func:`load_arrays` checks, the file must name the
+    ``feature_names`` this newsml computes (``hint`` says what to do when it
+    does not) and hold trees over that many features.
+    """
+    from newsml.trees import CompiledTrees
+
+    arrays, _ = load_arrays(path, [*CompiledTrees.ARRAYS, "feature_names", *extra])
+    if arrays["feature_names"].tolist() != list(feature_names):
+        raise ModelError(f"{path}: made for other features than this newsml computes" + (f"; {hint}" if hint else ""))
+    try:
+        trees = CompiledTrees({name: arrays[name] for name in CompiledTrees.ARRAYS})
+    except ValueError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+    if trees.n_features != len(feature_names):
+        raise ModelError(f"{path}: trees for {trees.n_features} features; this newsml computes {len(feature_names)}")
+    return trees, {name: arrays[name] for name in extra}
 
 
 def _verified_bytes(path: Path) -> tuple[bytes, dict[str, Any]]:

@@ -16,6 +16,7 @@ more than two classes, keeps scikit-learn's own prediction.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -112,9 +113,14 @@ class CompiledTrees:
             }
         )
 
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        """The arrays that :class:`CompiledTrees` is built from (what newsml's model files store)."""
+    def to_arrays(self, feature_names: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """The arrays that :class:`CompiledTrees` is built from, and the ``feature_names`` when given.
+
+        What newsml's model files store (:func:`newsml.artifacts.load_trees` reads them).
+        """
+        named = {} if feature_names is None else {"feature_names": np.array(feature_names, dtype=str)}
         return {
+            **named,
             "feature": self.feature.astype(np.int32),
             "threshold": self.threshold,
             "missing_left": self.missing_left,

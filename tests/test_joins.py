@@ -243,3 +243,15 @@ def test_held_out_bbc_articles(bbc_root):
     assert report["cuts"] > 100 and report["true_paragraph_boundaries"] > 100
     assert report["recall"] >= 0.93
     assert report["true_paragraph_false_join_rate"] <= 0.01
+
+
+def test_a_join_model_file_with_a_threshold_that_is_no_probability_is_refused(tmp_path):
+    from newsml.artifacts import save_arrays
+    from newsml.errors import ModelError
+
+    arrays = load_join_model().to_arrays()
+    arrays["join_threshold"] = np.float64(2.0)
+    path = tmp_path / "joins.npz"
+    save_arrays(arrays, path, {"name": "joins"})
+    with pytest.raises(ModelError, match="threshold"):
+        load_join_model(path)

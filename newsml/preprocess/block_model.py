@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from newsml.artifacts import SHIPPED_DIR, load_arrays, predict_positive
-from newsml.errors import ModelError
+from newsml.artifacts import SHIPPED_DIR, load_trees, predict_positive
 from newsml.preprocess.blocks import Block, block_features, feature_names
 from newsml.trees import CompiledTrees
 
@@ -30,23 +29,10 @@ BLOCK_MODEL_PATH = SHIPPED_DIR / "cleaner_blocks.npz"
 THRESHOLD = 0.5
 
 
-def block_model_arrays(trees: CompiledTrees) -> dict[str, np.ndarray]:
-    """What a block model file stores: the trees and the features they were trained on."""
-    return {**trees.to_arrays(), "feature_names": np.array(feature_names(), dtype=str)}
-
-
 @lru_cache(maxsize=4)
 def load_block_model(path: str | Path = BLOCK_MODEL_PATH) -> CompiledTrees:
     """The block classifier at ``path`` (default: the shipped one), checked against its card."""
-    arrays, _ = load_arrays(path, [*CompiledTrees.ARRAYS, "feature_names"])
-    if arrays["feature_names"].tolist() != feature_names():
-        raise ModelError(f"{path}: made for other block features than this newsml computes")
-    try:
-        trees = CompiledTrees({name: arrays[name] for name in CompiledTrees.ARRAYS})
-    except ValueError as exc:
-        raise ModelError(f"{path}: {exc}") from None
-    if trees.n_features != len(feature_names()):
-        raise ModelError(f"{path}: trees for {trees.n_features} features; this newsml computes {len(feature_names())}")
+    trees, _ = load_trees(path, feature_names(), hint="rebuild it with `python -m newsml.training.cleaner`")
     return trees
 
 

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsml.artifacts import ARRAYS_SUFFIX, SHIPPED_DIR, load_arrays
+from newsml.artifacts import ARRAYS_SUFFIX, SHIPPED_DIR, load_trees
 from newsml.errors import ModelError
 from newsml.preprocess.sentences import ABBREVIATIONS
 from newsml.trees import CompiledTrees
@@ -408,8 +408,8 @@ def boundary_features(pairs: Sequence[tuple[str, str]], table: OrthoTable) -> np
     return dense.reshape(n, len(FEATURE_NAMES))
 
 
-#: Arrays of a join model file besides those of its trees.
-MODEL_ARRAYS = ("ortho_words", "ortho_counts", "join_threshold", "feature_names")
+#: Arrays of a join model file besides its trees and feature names.
+MODEL_ARRAYS = ("ortho_words", "ortho_counts", "join_threshold")
 
 
 @dataclass(frozen=True, eq=False)
@@ -441,11 +441,10 @@ class JoinModel:
     def to_arrays(self) -> dict[str, np.ndarray]:
         """What a join model file stores (:func:`load_join_model` reads it)."""
         return {
-            **self.trees.to_arrays(),
+            **self.trees.to_arrays(FEATURE_NAMES),
             "ortho_words": np.array(self.table.words, dtype=str),
             "ortho_counts": np.asarray(self.table.counts, dtype=np.int32),
             "join_threshold": np.float64(self.threshold),
-            "feature_names": np.array(FEATURE_NAMES, dtype=str),
         }
 
 
@@ -467,19 +466,14 @@ def _shipped_model() -> JoinModel:
 
 
 def _read_model(path: Path) -> JoinModel:
-    arrays, _ = load_arrays(path, [*CompiledTrees.ARRAYS, *MODEL_ARRAYS])
-    if arrays["feature_names"].tolist() != list(FEATURE_NAMES):
-        raise ModelError(f"{path}: this join model was made for other features than this version of newsml computes")
-    words, counts = arrays["ortho_words"], arrays["ortho_counts"]
+    hint = "rebuild it with `python -m newsml.training.joins`"
+    trees, arrays = load_trees(path, FEATURE_NAMES, MODEL_ARRAYS, hint=hint)
+    words, counts, threshold = arrays["ortho_words"], arrays["ortho_counts"], arrays["join_threshold"]
     if words.ndim != 1 or counts.shape != (len(words), len(ORTHO_COLUMNS)) or counts.dtype.kind not in "iu":
         raise ModelError(f"{path}: orthographic table of the wrong shape")
-    try:
-        trees = CompiledTrees({name: arrays[name] for name in CompiledTrees.ARRAYS})
-    except ValueError as exc:
-        raise ModelError(f"{path}: {exc}") from None
-    if trees.n_features != len(FEATURE_NAMES):
-        raise ModelError(f"{path}: trees for {trees.n_features} features; this newsml computes {len(FEATURE_NAMES)}")
-    return JoinModel(trees, OrthoTable(tuple(words.tolist()), counts), float(arrays["join_threshold"]))
+    if threshold.shape != () or not 0.0 <= float(threshold) <= 1.0:
+        raise ModelError(f"{path}: join threshold is not a probability")
+    return JoinModel(trees, OrthoTable(tuple(words.tolist()), counts), float(threshold))
 
 
 def join_probabilities(pairs: Sequence[tuple[str, str]], model: JoinModel | None = None) -> np.ndarray:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsml.artifacts import ARRAYS_SUFFIX, SHIPPED_DIR, load_arrays
+from newsml.artifacts import ARRAYS_SUFFIX, SHIPPED_DIR, load_trees
 from newsml.errors import ModelError
 from newsml.preprocess import Document
 from newsml.ranking.features import FEATURE_NAMES, TermMatrix, sentence_features
@@ -29,8 +29,6 @@ from newsml.trees import CompiledTrees
 RANKER_NAME = "ranker"
 #: Sentences ranked by the model; later ones of very long texts follow in document order.
 MAX_RANKED = 500
-#: Arrays of a ranker file besides those of its trees.
-MODEL_ARRAYS = ("feature_names",)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,7 +47,7 @@ class RankerModel:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """What a ranker file stores (:func:`load_ranker` reads it)."""
-        return {**self.trees.to_arrays(), "feature_names": np.array(FEATURE_NAMES, dtype=str)}
+        return self.trees.to_arrays(FEATURE_NAMES)
 
 
 def score_sentences(model, doc: Document, k: int, matrix: TermMatrix | None = None) -> np.ndarray:
@@ -91,20 +89,10 @@ def _shipped_ranker() -> RankerModel:
 
 
 def _read(path: Path) -> RankerModel:
-    arrays, _ = load_arrays(path, [*CompiledTrees.ARRAYS, *MODEL_ARRAYS])
-    if arrays["feature_names"].tolist() != list(FEATURE_NAMES):
-        raise ModelError(
-            f"{path}: this ranker was trained on other sentence features than this newsml version computes; "
-            + (
-                "rebuild it with `python -m newsml.training.ranker`"
-                if path.parent == SHIPPED_DIR
-                else "train it again with `python train.py --summaries PAIRS`"
-            )
-        )
-    try:
-        trees = CompiledTrees({name: arrays[name] for name in CompiledTrees.ARRAYS})
-    except ValueError as exc:
-        raise ModelError(f"{path}: {exc}") from None
-    if trees.n_features != len(FEATURE_NAMES):
-        raise ModelError(f"{path}: trees for {trees.n_features} features; this newsml computes {len(FEATURE_NAMES)}")
+    retrain = (
+        "rebuild it with `python -m newsml.training.ranker`"
+        if path.parent == SHIPPED_DIR
+        else "train it again with `python train.py --summaries PAIRS`"
+    )
+    trees, _ = load_trees(path, FEATURE_NAMES, hint=f"this ranker was trained on other sentence features; {retrain}")
     return RankerModel(trees)

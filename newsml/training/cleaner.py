@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from newsml.artifacts import save_arrays
-from newsml.preprocess.block_model import BLOCK_MODEL_PATH, THRESHOLD, block_model_arrays
+from newsml.preprocess.block_model import BLOCK_MODEL_PATH, THRESHOLD
 from newsml.preprocess.blocks import Block, block_features, feature_names, split_blocks
 from newsml.preprocess.clean import clean_text
 from newsml.trees import CompiledTrees
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         **figures,
         "command": "python -m newsml.training.cleaner --data ../shared/data/article-extraction-benchmark",
     }
-    save_arrays(block_model_arrays(CompiledTrees.from_model(model)), args.out, card)
+    save_arrays(CompiledTrees.from_model(model).to_arrays(feature_names()), args.out, card)
     sys.stdout.write(json.dumps(figures, indent=2) + "\n")
     return 0
 
