@@ -193,3 +193,14 @@ def test_scores_equal_but_for_rounding_rank_by_position():
     from newsml.ranking.features import _rank_share
 
     assert list(_rank_share(np.array([0.3, 0.1 + 0.2, 0.1]))) == [0.0, 0.5, 1.0]
+
+
+def test_sentence_similarity_counts_content_words_a_long_stop_list_drops():
+    # "first", "interest" and "bill" are stop words for topic terms but news
+    # content for sentence similarity; "the" and "of" are not.
+    from newsml.ranking.features import term_matrix
+
+    m = term_matrix(["The first interest bill.", "A first interest bill of the year.", "Of the and to."])
+    assert m.similarity[0, 1] > 0.8
+    assert m.similarity[0, 2] == 0.0
+    assert m.norms[2] == 0.0

@@ -1,7 +1,7 @@
 """The unsupervised ranker: centrality with news priors, picked with MMR.
 
 Each sentence gets a content score from two kinds of centrality on term-count
-vectors (stop words removed): PageRank over the sentence-similarity graph and
+vectors (function words removed): PageRank over the sentence-similarity graph and
 cosine similarity to the rest of the article. News-aware priors come next:
 very short fragments are damped, and when the budget is small relative to the
 article (a 3-sentence summary of a 20-sentence story) a lead prior and

@@ -1,6 +1,6 @@
 """Per-sentence features of an article, computed together as one matrix.
 
-Every feature is cheap: one term-count matrix per article (stop words
+Every feature is cheap: one term-count matrix per article (function words
 removed, no stemming), its cosine-similarity graph, and a few regular
 expressions. The budget (``k`` sentences of ``n``) is a feature, so that one
 model serves a 3-sentence summary and a 40% one.
@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from newsml.preprocess import Document, terms
+from newsml.preprocess.stop_words import FUNCTION_WORDS
 
 #: Column names of :func:`sentence_features`, in order.
 FEATURE_NAMES: tuple[str, ...] = (
@@ -50,8 +51,8 @@ class TermMatrix:
 
 
 def term_matrix(texts: list[str]) -> TermMatrix:
-    """Term counts (lower-case, stop words removed, not stemmed) of ``texts`` and their similarities."""
-    tokens = [terms(t, stem_words=False) for t in texts]
+    """Term counts (lower-case, function words removed, not stemmed) of ``texts`` and their similarities."""
+    tokens = [terms(t, stem_words=False, stop_words=FUNCTION_WORDS) for t in texts]
     n = len(tokens)
     vocabulary: dict[str, int] = {}
     rows = np.repeat(np.arange(n), [len(t) for t in tokens])
