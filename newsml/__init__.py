@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 #: Public name -> module that defines it.
 _EXPORTS = {
     "TopicClassifier": "newsml.topic_model",
+    "TopicModel": "newsml.tagger",
     "ArticleError": "newsml.errors",
     "ArticleTooLargeError": "newsml.errors",
     "EmptyArticleError": "newsml.errors",
@@ -59,6 +60,7 @@ __all__ = [
     "TOPICS",
     "TOPIC_IDS",
     "TopicClassifier",
+    "TopicModel",
     "__version__",
     "classify",
     "load_model",
@@ -85,6 +87,7 @@ if TYPE_CHECKING:
     from newsml.ranking.learned import SentenceRanker
     from newsml.ranking.model import RankerModel, load_ranker
     from newsml.summarizer import RankedSentence, rank_sentences, summarize
+    from newsml.tagger import TopicModel
     from newsml.topic_model import TopicClassifier
     from newsml.topics import TOPIC_IDS, TOPICS
 

@@ -3,20 +3,20 @@
 Every learned part of newsml is stored as a model file and its card:
 
 * ``NAME.npz`` (the block cleaner, the paragraph joins, the sentence ranker:
-  gradient-boosted trees, :class:`newsml.trees.CompiledTrees`): plain numpy
-  arrays, read with ``allow_pickle=False`` and checked before use
-  (:func:`save_arrays`, :func:`load_arrays`); loading them needs neither
-  scikit-learn nor SciPy, which keeps a one-article command quick to start;
-* ``NAME.skops`` (the topic classifier): the fitted object, written by
-  :mod:`skops.io`, which rebuilds objects from a list of types instead of
-  running pickled code (:func:`save_artifact`, :func:`load_artifact`);
+  gradient-boosted trees, :class:`newsml.trees.CompiledTrees`; the topic
+  model: :class:`newsml.tagger.TopicModel`): plain numpy arrays, read with
+  ``allow_pickle=False`` and checked before use (:func:`save_arrays`,
+  :func:`load_arrays`); loading them needs neither scikit-learn nor SciPy,
+  which keeps a one-article command quick to start;
 * ``NAME.json``: the card: what it is, the data and command that rebuild it,
   held-out figures, library versions, and the SHA-256 of the model file.
 
-Loading refuses a file whose SHA-256 differs from its card's; a skops file
-holding any type outside the ``trusted`` list that the *calling code* gives
-(never the card, which whoever can write the file can also write); and an
-arrays file whose arrays are not the ones the caller expects.
+Loading refuses a file whose SHA-256 differs from its card's and an arrays
+file whose arrays are not the ones the caller expects. Rankers of earlier
+newsml versions were skops files (``ranker.skops``); :func:`load_artifact`
+reads them for conversion only, refusing any type outside the ``trusted``
+list that the *calling code* gives (never the card, which whoever can write
+the file can also write).
 
 Files shipped inside the package live in :data:`SHIPPED_DIR`
 (``newsml/models/``); models that users train go to their own model folder

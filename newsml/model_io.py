@@ -1,11 +1,13 @@
 """Saving and safely loading trained topic models with their model cards.
 
-A topic model is a skops file (``topics.skops``) written by
-:func:`newsml.artifacts.save_artifact`: loading it rebuilds the classifier
-from the types listed in :data:`newsml.topic_model.TRUSTED_TYPES` and runs no
-code from the file (a pickle would run whatever it holds). :func:`load_model`
-also checks the file's SHA-256 against the model card written beside it, so a
-changed or replaced file is refused.
+A topic model file (``topics.npz``) holds the arrays of a fitted
+:class:`~newsml.topic_model.TopicClassifier` that tagging needs
+(:class:`newsml.tagger.TopicModel`), written by
+:func:`newsml.artifacts.save_arrays` and read with ``allow_pickle=False``:
+loading runs no code from the file (a pickle would run whatever it holds) and
+needs neither scikit-learn nor SciPy. :func:`load_model` also checks the
+file's SHA-256 against the model card written beside it, so a changed or
+replaced file is refused.
 """
 
 from __future__ import annotations
@@ -14,31 +16,33 @@ import hashlib
 import json
 import logging
 import os
-import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsml.artifacts import file_sha256
-from newsml.errors import EmptyArticleError, ModelIntegrityError, ModelNotFoundError
+from newsml.errors import EmptyArticleError, ModelError, ModelIntegrityError, ModelNotFoundError
 
-# scikit-learn, skops and the classifier are imported where a model is saved or
-# loaded, so that finding the model file (the CLI, the batch parent) stays fast.
+# The estimator (scikit-learn, SciPy) is imported only where a model is saved:
+# loading and tagging use the arrays alone.
 if TYPE_CHECKING:
+    from newsml.tagger import TopicModel
     from newsml.topic_model import TopicClassifier
 
 logger = logging.getLogger(__name__)
 
-#: Name of the default model (``topics.skops`` in the model folder).
+#: Name of the default model (``topics.npz`` in the model folder).
 DEFAULT_MODEL_NAME = "topics"
 #: Suffix of a topic model file; its card has the same stem and ``.json``.
-MODEL_SUFFIX = ".skops"
+MODEL_SUFFIX = ".npz"
+#: Suffix of the topic model files of newsml before 0.1 (skops), refused with a message.
+OLD_SUFFIX = ".skops"
 #: Environment variable naming the folder that holds models.
 MODELS_ENV = "NEWSML_MODELS"
 _HOW_TO_CREATE = "create one with `python train.py` or `newsml train`"
 #: Where newsml looks for the default topic model, in order (said once, here, and in --help).
 LOOKUP_ORDER = (
-    "the --model PATH option (a model file or a folder holding topics.skops); "
+    "the --model PATH option (a model file or a folder holding topics.npz); "
     f"else the folder ${MODELS_ENV}; else the per-user model folder "
     "(platformdirs' user data folder: ~/.local/share/newsml/models on Linux), "
     "which `python train.py` and `newsml train` write by default"
@@ -72,58 +76,67 @@ def data_sha256(texts: list[str], labels: list[list[str]]) -> str:
     return digest.hexdigest()
 
 
-def save_model(model: TopicClassifier, path: str | os.PathLike[str], card: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` (``.skops``) and its card beside it (``.json``).
+def save_model(
+    model: TopicClassifier | TopicModel, path: str | os.PathLike[str], card: dict[str, Any] | None = None
+) -> Path:
+    """Write ``model`` (fitted) to ``path`` (``.npz``) and its card beside it (``.json``).
 
-    Returns the card's path. The card records the topics, thresholds, library
-    versions, the date and the SHA-256 of the model file, plus ``card``'s items.
+    Returns the card's path. The card records the topics, thresholds, the
+    estimator's parameters (when given the estimator), library versions, the
+    date and the SHA-256 of the model file, plus ``card``'s items.
     """
-    from newsml.artifacts import save_artifact
+    from newsml.artifacts import save_arrays
 
     path = Path(path)
     if path.suffix != MODEL_SUFFIX:
         raise ValueError(f"model path must end in {MODEL_SUFFIX}, got {path}")
+    arrays = getattr(model, "model_", model)  # the estimator's TopicModel, or one given directly
+    if not callable(getattr(arrays, "to_arrays", None)):
+        raise TypeError(f"save_model takes a fitted TopicClassifier or a TopicModel, got {type(model).__name__}")
     full_card = {
         "name": path.stem,
-        "topics": [str(c) for c in model.classes_],
-        "single_label": bool(model.single_label_),
+        "topics": [str(c) for c in arrays.classes_],
+        "single_label": bool(arrays.single_label_),
         "thresholds": None
-        if model.thresholds_ is None
-        else {str(c): round(float(t), 4) for c, t in zip(model.classes_, model.thresholds_, strict=True)},
-        "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()},
+        if arrays.thresholds_ is None
+        else {str(c): round(float(t), 4) for c, t in zip(arrays.classes_, arrays.thresholds_, strict=True)},
+        **({"params": _params(model)} if hasattr(model, "get_params") else {}),
+        "stored_as": "arrays (newsml.tagger.TopicModel): vocabulary, idf, calibrated SVM weights, thresholds",
         **(card or {}),
     }
-    return save_artifact(model, path, full_card)
+    return save_arrays(arrays.to_arrays(), path, full_card)
 
 
-def load_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
-    """Load a trained :class:`TopicClassifier` after checking it against its card.
+def _params(model: Any) -> dict[str, Any]:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
 
-    ``path`` is a ``.skops`` file, its ``.json`` card, or a folder holding
-    ``topics.skops``; ``None`` means the default model. Raises
+
+def load_model(path: str | os.PathLike[str] | None = None) -> TopicModel:
+    """Load a trained topic model (:class:`~newsml.tagger.TopicModel`) after checking it against its card.
+
+    ``path`` is a ``.npz`` file, its ``.json`` card, or a folder holding
+    ``topics.npz``; ``None`` means the default model. Raises
     :class:`ModelNotFoundError` (saying how to create one) when there is no
     model, :class:`ModelIntegrityError` when the file's SHA-256 does not
-    match its card or the file holds a type outside
-    :data:`~newsml.topic_model.TRUSTED_TYPES`, and :class:`ModelError` when it
-    is not a skops file holding a :class:`TopicClassifier`; warns when the
-    model was saved with another scikit-learn. Loading runs no code from the file.
+    match its card, and :class:`ModelError` when it is not a topic model file
+    of this newsml (a ``topics.skops`` of an earlier one is refused with the
+    command that replaces it). Loading runs no code from the file.
     """
-    import sklearn
-
-    from newsml.artifacts import load_artifact
-    from newsml.topic_model import TRUSTED_TYPES, TopicClassifier
+    from newsml.artifacts import load_arrays
+    from newsml.tagger import ARRAYS, TopicModel
 
     path = model_path(path)
-    card = check_model_file(path)
-    saved_sklearn = card.get("versions", {}).get("scikit-learn")
-    if saved_sklearn and saved_sklearn != sklearn.__version__:
-        warnings.warn(
-            f"{path} was saved with scikit-learn {saved_sklearn} and is loaded with {sklearn.__version__}; "
-            "predictions may differ: retrain with `python train.py`",
-            UserWarning,
-            stacklevel=2,
+    if path.suffix == OLD_SUFFIX:
+        raise ModelError(
+            f"{path}: a topic model of an earlier newsml (skops); train it again with `python train.py` "
+            "(or `newsml train`), which writes topics.npz"
         )
-    return load_artifact(path, TRUSTED_TYPES, TopicClassifier)
+    check_model_file(path)
+    arrays, _ = load_arrays(path, ARRAYS)
+    try:
+        return TopicModel.from_arrays(arrays)
+    except ValueError as exc:
+        raise ModelError(f"{path}: {exc}") from None
 
 
 def check_model_file(path: Path) -> dict[str, Any]:
@@ -151,17 +164,20 @@ def check_model_file(path: Path) -> dict[str, Any]:
 
 
 def model_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The absolute ``.skops`` file that ``path`` (as taken by :func:`load_model`) names."""
+    """The absolute model file that ``path`` (as taken by :func:`load_model`) names."""
     path = Path(path) if path is not None else default_model_dir()
     if path.is_dir():
+        older = path / f"{DEFAULT_MODEL_NAME}{OLD_SUFFIX}"
         path = path / f"{DEFAULT_MODEL_NAME}{MODEL_SUFFIX}"
+        if not path.exists() and older.exists():
+            path = older
     if path.suffix == ".json":
         path = path.with_suffix(MODEL_SUFFIX)
     return path.absolute()
 
 
 @lru_cache(maxsize=4)
-def _cached_model(path: str, stamp: tuple[int, int, int, int] | None) -> TopicClassifier:
+def _cached_model(path: str, stamp: tuple[int, int, int, int] | None) -> TopicModel:
     # ``stamp`` (size and mtime of the model and its card) makes a retrained or
     # replaced file load, and be checked, again instead of hitting the cache.
     return load_model(path)
@@ -175,7 +191,9 @@ def _stamp(path: Path) -> tuple[int, int, int, int] | None:
     return model.st_size, model.st_mtime_ns, card.st_size, card.st_mtime_ns
 
 
-def classify(text: str, model: TopicClassifier | str | os.PathLike[str] | None = None) -> list[tuple[str, float]]:
+def classify(
+    text: str, model: TopicClassifier | TopicModel | str | os.PathLike[str] | None = None
+) -> list[tuple[str, float]]:
     """Topics of one article with their probabilities, most likely first.
 
     Uses the default model (loaded once) unless ``model`` (a fitted
@@ -188,15 +206,14 @@ def classify(text: str, model: TopicClassifier | str | os.PathLike[str] | None =
     if not text.strip():
         raise EmptyArticleError("text is empty or whitespace only: nothing to classify", "<text>")
     from newsml.reading import check_text
-    from newsml.topic_model import TopicClassifier
 
     check_text(text)
-    if not isinstance(model, TopicClassifier):
+    if not callable(getattr(model, "predict_with_proba", None)):  # a path or None
         model = cached_model(model)
     return model.predict_with_proba([text])[0]
 
 
-def cached_model(path: str | os.PathLike[str] | None = None) -> TopicClassifier:
+def cached_model(path: str | os.PathLike[str] | None = None) -> TopicModel:
     """:func:`load_model`, once per process for each model file.
 
     The file is loaded (and checked) again when it or its card changes.

@@ -27,12 +27,12 @@ from newsml.summarizer import Ranker, summarize
 from newsml.tasks import FileItem, ScoredLine, ScoreSettings
 
 if TYPE_CHECKING:
-    from newsml.topic_model import TopicClassifier
+    from newsml.tagger import TopicModel
 
 logger = logging.getLogger(__name__)
 
 
-def load_worker_model(path: str) -> TopicClassifier:
+def load_worker_model(path: str) -> TopicModel:
     """The model at ``path``, loaded and checked once per process."""
     return cached_model(path)
 
@@ -100,7 +100,7 @@ def summarize_article(
     return record, doc
 
 
-def tag_documents(docs: Sequence[Document], model: TopicClassifier) -> list[list[tuple[str, float]]]:
+def tag_documents(docs: Sequence[Document], model: TopicModel) -> list[list[tuple[str, float]]]:
     """``(topic, probability)`` pairs of each document, most likely first, in one classifier call."""
     if not docs:
         return []
@@ -109,7 +109,7 @@ def tag_documents(docs: Sequence[Document], model: TopicClassifier) -> list[list
 
 
 def score_items(
-    items: Sequence[FileItem], settings: ScoreSettings, model: TopicClassifier | None = None
+    items: Sequence[FileItem], settings: ScoreSettings, model: TopicModel | None = None
 ) -> list[ScoredLine]:
     """Score a chunk of files and format their records: the workers' task.
 
@@ -146,7 +146,7 @@ def score_items(
     return [ScoredLine(r.path, r.sha256, r.error, format_record(r, settings.fmt)) for r in records]
 
 
-def _tag_chunk(parsed: list[tuple[Record, Document]], model: TopicClassifier) -> None:
+def _tag_chunk(parsed: list[tuple[Record, Document]], model: TopicModel) -> None:
     """Set the topics of a chunk's records; one by one if the chunk's call fails."""
     try:
         for (record, _), topics in zip(parsed, tag_documents([d for _, d in parsed], model), strict=True):

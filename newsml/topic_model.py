@@ -27,7 +27,8 @@ from sklearn.preprocessing import MultiLabelBinarizer, normalize
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from newsml.preprocess.words import Analyzer, terms
+from newsml.preprocess.words import Analyzer
+from newsml.tagger import TopicModel, softmax, weigh_titles
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +42,6 @@ SMALL_CORPUS = 2000
 
 #: The term-frequency forms of each ``term_weighting`` choice.
 VIEWS = {"both": ("sublinear", "raw"), "sublinear": ("sublinear",), "raw": ("raw",)}
-
-#: The types, besides scikit-learn's and NumPy's that skops trusts by default,
-#: that a saved :class:`TopicClassifier` holds. :func:`newsml.load_model` passes
-#: exactly these to skops and refuses a file holding any other.
-TRUSTED_TYPES: tuple[str, ...] = (
-    "builtins.frozenset",
-    "newsml.preprocess.words.Analyzer",
-    "newsml.topic_model.TopicClassifier",
-)
-
 
 class TopicClassifier(ClassifierMixin, BaseEstimator):
     """Topic classifier (TF-IDF + one-vs-rest linear SVM), multi-label or single-label.
@@ -148,7 +139,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.single_label_ = one_each if self.single_label == "auto" else bool(self.single_label)
         self.title_weight_ = (2 if self.single_label_ else 0) if self.title_weight == "auto" else self.title_weight
         analyzer = Analyzer(ngram_range=tuple(self.ngram_range))
-        docs = [analyzer(text) for text in _weigh_titles(texts, self.title_weight_)]  # analysed once
+        docs = [analyzer(text) for text in weigh_titles(texts, self.title_weight_)]  # analysed once
         self.vectorizer_ = TfidfVectorizer(
             analyzer=_given_terms,
             sublinear_tf=True,
@@ -197,7 +188,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         if self.single_label_:
             truth = Y.argmax(axis=1)
             self.temperature_ = _fit_temperature(_logits(oof, self.calibration_), truth)
-            probs = _softmax(_logits(oof, self.calibration_) * self.temperature_)
+            probs = softmax(_logits(oof, self.calibration_) * self.temperature_)
             self.min_topics_ = 1
             self.thresholds_ = None
         else:
@@ -213,7 +204,24 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
                 self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
         self.cv_probabilities_ = probs
         self.n_vocabulary_ = counts.shape[1]
+        self.model_ = self._topic_model()
         return self
+
+    def _topic_model(self) -> TopicModel:
+        single = bool(self.single_label_)
+        lo, hi = self.ngram_range
+        return TopicModel(
+            classes=np.asarray([str(c) for c in self.classes_]),
+            vocabulary=np.asarray(self.vectorizer_.get_feature_names_out(), dtype=str),
+            idf=np.asarray(self.vectorizer_.idf_, dtype=np.float64),
+            coef=self.coef_,
+            intercept=self.intercept_,
+            calibration=np.asarray(self.calibration_, dtype=np.float64),
+            thresholds=np.zeros(0) if single else np.asarray(self.thresholds_, dtype=np.float64),
+            temperature=np.asarray([self.temperature_], dtype=np.float64) if single else np.zeros(0),
+            views=np.asarray(self.views_),
+            options=np.asarray([single, self.min_topics_, self.title_weight_, lo, hi], dtype=np.int64),
+        )
 
     def _fit_svms(self, X: sparse.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         results = [_fit_one(X, Y[:, j], self.C, self.class_weight, self.random_state) for j in range(Y.shape[1])]
@@ -250,12 +258,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         The average, over the term weightings, of each SVM's Platt-scaled
         log-odds (with one weighting, its SVM's signed distance, scaled).
         """
-        check_is_fitted(self, "coef_")
-        texts = _check_texts(texts, "texts")
-        if not texts:  # the vectorizer refuses zero samples
-            return np.zeros((0, len(self.classes_)))
-        X = self._features(_weigh_titles(texts, self.title_weight_))
-        return np.asarray(X @ self.coef_.T + self.intercept_, dtype=float)
+        check_is_fitted(self, "model_")
+        return self.model_.decision_function(_check_texts(texts, "texts"))
 
     def _features(self, texts: list[str]) -> sparse.csr_matrix:
         """The stacked TF-IDF views (``views_``) of ``texts``, the columns ``coef_`` weighs."""
@@ -291,10 +295,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         Single-label models give rows that sum to one; multi-label ones give
         each topic's own probability.
         """
-        scores = self.decision_function(texts)
-        if self.single_label_:
-            return _softmax(_logits(scores, self.calibration_) * self.temperature_)
-        return _sigmoid(scores, self.calibration_)
+        check_is_fitted(self, "model_")
+        return self.model_.predict_proba(_check_texts(texts, "texts"))
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """Topic ids of each text, most likely first (possibly empty)."""
@@ -302,13 +304,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_with_proba(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """``(topic, probability)`` pairs of the predicted topics of each text."""
-        probs = self.predict_proba(texts)
-        out = []
-        for row, mask in zip(probs, self.chosen_topics(probs), strict=True):
-            chosen = np.flatnonzero(mask)
-            chosen = chosen[np.argsort(-row[chosen], kind="stable")]
-            out.append([(str(self.classes_[j]), float(row[j])) for j in chosen])
-        return out
+        check_is_fitted(self, "model_")
+        return self.model_.predict_with_proba(_check_texts(texts, "texts"))
 
     def chosen_topics(self, probs: np.ndarray) -> np.ndarray:
         """Boolean (n, n_topics) of the topics :meth:`predict` gives for ``predict_proba``'s rows.
@@ -316,13 +313,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         Single-label models choose the most likely topic; multi-label ones
         each topic at or above its threshold (at least ``min_topics_``).
         """
-        check_is_fitted(self, "coef_")
-        if self.single_label_:
-            chosen = np.zeros(probs.shape, dtype=bool)
-            if len(probs):
-                chosen[np.arange(len(probs)), probs.argmax(axis=1)] = True
-            return chosen
-        return _apply_thresholds(probs, self.thresholds_, self.min_topics_)
+        check_is_fitted(self, "model_")
+        return self.model_.chosen_topics(probs)
 
     def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         """For each predicted topic, the article's terms that pushed it there most.
@@ -330,30 +322,13 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         Terms are shown as they appear in the text where possible; weights are
         each feature's contribution to the topic's decision value.
         """
-        check_is_fitted(self, "coef_")
-        if not isinstance(text, str):
-            raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        x = self._features(_weigh_titles([text], self.title_weight_))
-        names = self.vectorizer_.get_feature_names_out()
-        terms_of = x.indices % len(names)  # the same term's columns in every view
-        surface = _surface_forms(text)
-        index = {c: j for j, c in enumerate(self.classes_)}
-        result = {}
-        for topic in self.predict([text])[0]:
-            contrib = np.bincount(terms_of, weights=x.data * self.coef_[index[topic], x.indices], minlength=len(names))
-            present = np.unique(terms_of)
-            best = present[np.argsort(-contrib[present], kind="stable")[:top]]
-            result[topic] = [
-                (" ".join(surface.get(s, s) for s in names[i].split()), float(contrib[i]))
-                for i in best
-                if contrib[i] > 0
-            ]
-        return result
+        check_is_fitted(self, "model_")
+        return self.model_.explain(text, top)
 
     def term_weights(self) -> np.ndarray:
         """Each topic's weight of each vocabulary term, (n_topics, n_vocabulary_), summed over the views."""
-        check_is_fitted(self, "coef_")
-        return self.coef_.reshape(len(self.classes_), len(self._views()), -1).sum(axis=1)
+        check_is_fitted(self, "model_")
+        return self.model_.term_weights()
 
     def _views(self) -> tuple[str, ...]:
         """``views_``; models saved before it existed used sublinear tf only, with the same scores."""
@@ -482,12 +457,6 @@ def _sigmoid(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-_logits(scores, calibration)))
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True) if len(z) else z
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def _fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
     """The factor T minimising the log loss of ``softmax(T * logits)`` against class indices ``truth``."""
     from scipy.optimize import minimize_scalar
@@ -501,17 +470,6 @@ def _fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
 
     res = minimize_scalar(loss, bounds=(-4.0, 4.0), method="bounded")
     return float(np.exp(res.x))
-
-
-def _weigh_titles(texts: list[str], weight: int) -> list[str]:
-    """Each text with its first line (the headline) repeated ``weight`` more times before it."""
-    if not weight:
-        return texts
-    out = []
-    for text in texts:
-        end = text.find("\n")
-        out.append(text if end <= 0 else "\n".join([text[:end]] * weight) + "\n" + text)
-    return out
 
 
 def _tune_thresholds(
@@ -595,12 +553,4 @@ def _weigh_terms(counts: sparse.csr_matrix, view: str, idf: np.ndarray) -> spars
     return normalize(X, copy=False)
 
 
-def _surface_forms(text: str) -> dict[str, str]:
-    """Map each stemmed term of ``text`` to the first word in it with that stem."""
-    forms: dict[str, str] = {}
-    for word in terms(text, stem_words=False):
-        forms.setdefault(terms(word)[0] if terms(word) else word, word)
-    return forms
-
-
-__all__ = ["TRUSTED_TYPES", "NotFittedError", "TopicClassifier"]
+__all__ = ["NotFittedError", "TopicClassifier"]

@@ -53,7 +53,7 @@ def fixtures() -> Path:
 def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A topic model trained once per session on the embedded corpus (no CV, ~1 s).
 
-    A fresh checkout has no ``models/topics.skops``, so tests never rely on it.
+    A fresh checkout has no ``models/topics.npz``, so tests never rely on it.
     """
     from newsml.corpus import load_default_corpus
     from newsml.training import train

@@ -172,7 +172,7 @@ def test_tag(tmp_path: Path, model_path: Path, capsys) -> None:
 def test_tag_without_a_model_exits_3(tmp_path: Path, capsys) -> None:
     path = tmp_path / "a.txt"
     path.write_text(article(1), encoding="utf-8")
-    assert main(["tag", str(path), "--model", str(tmp_path / "none.skops")]) == EXIT_ERROR
+    assert main(["tag", str(path), "--model", str(tmp_path / "none.npz")]) == EXIT_ERROR
     assert "train" in capsys.readouterr().err  # says how to create one
 
 
@@ -214,7 +214,7 @@ def test_score_glob_and_length_options(good_folder: Path, model_path: Path, tmp_
 
 def test_train_command(tmp_path: Path, capsys) -> None:
     assert main(["train", "--out-dir", str(tmp_path), "--cv-folds", "0", "--quiet"]) == EXIT_OK
-    assert (tmp_path / "topics.skops").is_file() and (tmp_path / "topics.json").is_file()
+    assert (tmp_path / "topics.npz").is_file() and (tmp_path / "topics.json").is_file()
     assert "model:" in capsys.readouterr().out
 
 

@@ -101,7 +101,7 @@ def test_train_writes_model_and_card(tmp_path):
     texts, labels = load_jsonl(TINY).texts, load_jsonl(TINY).labels
     corpus = Corpus("tiny", texts, labels, test_texts=PROBES[:3], test_labels=[["trade"], ["courts"], ["energy"]])
     result = train(corpus, out_dir=tmp_path, name="m", cv_folds=2)
-    assert result.model_path == tmp_path / "m.skops" and result.model_path.is_file()
+    assert result.model_path == tmp_path / "m.npz" and result.model_path.is_file()
     assert result.card_path == tmp_path / "m.json" and result.card_path.is_file()
     assert result.cv is not None and result.test is not None
     assert result.test.micro[2] == pytest.approx(1.0)  # the three obvious probes
@@ -120,7 +120,7 @@ def test_train_without_cross_validation(tmp_path):
     card = json.loads(result.card_path.read_text(encoding="utf-8"))
     assert card["metrics"]["held_out_test"] is None
     assert all(v is None for v in card["metrics"].values())
-    assert result.model_path.name == "topics.skops"
+    assert result.model_path.name == "topics.npz"
 
 
 # ---------------------------------------------------------------- train.py
@@ -143,7 +143,7 @@ def _check_card(card_path: Path, data: Path) -> dict:
     assert card["versions"]["python"] == platform.python_version()
     created = datetime.fromisoformat(card["created"])
     assert abs(datetime.now(timezone.utc) - created) < timedelta(minutes=10)
-    model_path = card_path.with_suffix(".skops")
+    model_path = card_path.with_suffix(".npz")
     assert card["model_file"] == model_path.name
     assert card["model_sha256"] == _sha256(model_path)
     return card
@@ -159,7 +159,7 @@ def test_train_py_end_to_end(tmp_path, tiny_file):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert (out / "tiny.skops").is_file()
+    assert (out / "tiny.npz").is_file()
     assert (out / "tiny.json").is_file()
     assert "2-fold cross-validation" in proc.stdout
     assert "corpus: tiny (14 training texts)" in proc.stdout
@@ -174,7 +174,7 @@ def test_train_py_end_to_end(tmp_path, tiny_file):
     assert card2["thresholds"] == card1["thresholds"]
     assert card2["metrics"] == card1["metrics"]
     assert card2["training_data_sha256"] == card1["training_data_sha256"]
-    m1, m2 = load_model(out / "tiny.skops"), load_model(out2 / "tiny.skops")
+    m1, m2 = load_model(out / "tiny.npz"), load_model(out2 / "tiny.npz")
     np.testing.assert_array_equal(m1.thresholds_, m2.thresholds_)
     np.testing.assert_array_equal(m1.predict_proba(PROBES), m2.predict_proba(PROBES))
     assert m1.predict(PROBES) == m2.predict(PROBES)
@@ -188,8 +188,8 @@ def test_main_prints_the_report(tmp_path, tiny_file, capsys):
     assert "2-fold cross-validation" in out
     for topic in ("courts", "energy", "trade", "micro", "macro"):
         assert topic in out
-    assert str(tmp_path / "custom.skops") in out
-    assert (tmp_path / "custom.skops").is_file() and (tmp_path / "custom.json").is_file()
+    assert str(tmp_path / "custom.npz") in out
+    assert (tmp_path / "custom.npz").is_file() and (tmp_path / "custom.json").is_file()
 
 
 def test_main_with_other_field_names_and_no_cv(tmp_path):
@@ -217,5 +217,5 @@ def test_main_with_bad_data_fails(tmp_path):
         main(["--data", str(bad), "--out-dir", str(tmp_path), "--quiet"])
     with pytest.raises(DataFormatError, match="no such file"):
         main(["--data", str(tmp_path / "missing.jsonl"), "--out-dir", str(tmp_path), "--quiet"])
-    assert not list(tmp_path.glob("*.skops"))
+    assert not list(tmp_path.glob("*.npz"))
 

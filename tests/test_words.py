@@ -213,3 +213,31 @@ def test_stop_words_are_scikit_learns_list():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     assert STOP_WORDS == ENGLISH_STOP_WORDS
+
+
+def test_the_light_snowball_stemmer_stems_as_nltk_does():
+    # newsml imports the stemmer without NLTK's package initialiser; in a fresh
+    # process that private copy must stem every word as NLTK's own does.
+    import json
+    import subprocess
+    import sys
+
+    from nltk.stem.snowball import SnowballStemmer
+
+    from newsml.corpus import load_default_corpus
+
+    words = sorted({w for text in load_default_corpus().texts for w in terms(text, stem_words=False)})
+    words += ["generously", "organizational", "dying", "skies", "news", "proceedings", "succeeded"]
+    code = (
+        "import json, sys\n"
+        "from newsml.preprocess.words import _stemmer\n"
+        "words = json.load(sys.stdin)\n"
+        "print(json.dumps([[_stemmer().stem(w) for w in words], 'nltk' in sys.modules or 'sklearn' in sys.modules]))\n"
+    )
+    run = subprocess.run
+    out = run([sys.executable, "-c", code], input=json.dumps(words), capture_output=True, text=True, check=True)
+    stems, heavy = json.loads(out.stdout)
+    assert not heavy
+    full = SnowballStemmer("english")
+    assert len(words) > 1000
+    assert stems == [full.stem(w) for w in words]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from newsml.preprocess.nltk_light import destructive
+from newsml.preprocess.nltk_light import destructive, snowball_stemmer
 from newsml.preprocess.sentences import split_sentences
 from newsml.preprocess.stop_words import STOP_WORDS
 
@@ -39,10 +39,7 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    # Imports NLTK whole (about a second): only topic terms and headline matching stem.
-    from nltk.stem.snowball import SnowballStemmer
-
-    return SnowballStemmer("english")
+    return snowball_stemmer()
 
 
 def terms(

@@ -19,7 +19,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from newsml.corpus import load_default_corpus
 from newsml.datasets import Corpus, load_corpus
-from newsml.model_io import DEFAULT_MODEL_NAME, data_sha256, default_model_dir, save_model
+from newsml.model_io import DEFAULT_MODEL_NAME, MODEL_SUFFIX, data_sha256, default_model_dir, save_model
 from newsml.topic_model import TopicClassifier, _multilabel_folds
 from newsml.topics import TOPICS
 
@@ -143,7 +143,7 @@ def train(
         logger.info("scoring %d held-out test texts", len(corpus.test_texts))
         test = score(list(fitted.classes_), corpus.test_labels, fitted.predict(corpus.test_texts))
     out_dir = Path(out_dir) if out_dir is not None else default_model_dir()
-    model_path = out_dir / f"{name}.skops"
+    model_path = out_dir / f"{name}{MODEL_SUFFIX}"
     card = {
         "corpus": corpus.name,
         "n_train_texts": len(corpus.texts),
