@@ -12,7 +12,6 @@ import and load.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,9 +23,11 @@ from newsml.preprocess.words import Analyzer, terms
 
 #: Term-frequency forms a model may use, in the order of its weight columns.
 VIEW_NAMES = ("sublinear", "raw")
+#: Texts scored together (bounds the memory of one matrix product).
+_CHUNK = 256
 #: The arrays of a topic model file.
 ARRAYS = (
-    "classes", "vocabulary", "idf", "coef", "intercept", "calibration",
+    "classes", "vocabulary", "idf", "weights", "intercept", "calibration",
     "thresholds", "temperature", "views", "options",
 )  # fmt: skip
 
@@ -43,7 +44,7 @@ class TopicModel:
     classes: np.ndarray  # (n_topics,) str
     vocabulary: np.ndarray  # (n_terms,) str, in column order
     idf: np.ndarray  # (n_terms,)
-    coef: np.ndarray  # (n_topics, n_views * n_terms)
+    weights: np.ndarray  # (n_views * n_terms, n_topics): each column's weight for each topic
     intercept: np.ndarray  # (n_topics,)
     calibration: np.ndarray  # (n_topics, 2): slope and offset of each topic's log-odds
     thresholds: np.ndarray  # (n_topics,) or (0,)
@@ -87,32 +88,49 @@ class TopicModel:
     # ------------------------------------------------------------- predict
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Each topic's calibrated linear score of each text, (n, n_topics): the SVMs' log-odds averaged."""
-        texts = list(texts)
+        texts = weigh_titles(list(texts), self.title_weight_)
         out = np.empty((len(texts), len(self.classes)))
-        for i, text in enumerate(weigh_titles(texts, self.title_weight_)):
-            columns, weights = self._weights(text)
-            out[i] = self.intercept + self.coef[:, columns] @ weights if columns.size else self.intercept
+        for start in range(0, len(texts), _CHUNK):
+            out[start:start + _CHUNK] = self._scores(texts[start:start + _CHUNK])
         return out
 
-    def _weights(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The weight columns of ``text``'s terms and their TF-IDF values (unit length per view)."""
-        lookup = self._index.get
-        ids = np.fromiter(map(lookup, self._analyzer(text), repeat(-1)), dtype=np.intp)
-        ids = ids[ids >= 0]
-        if not ids.size:
-            return ids, np.zeros(0)
-        columns, counts = np.unique(ids, return_counts=True)
+    def _scores(self, texts: list[str]) -> np.ndarray:
+        rows, columns, weights = self._tfidf(texts)
+        out = np.tile(self.intercept.astype(np.float64), (len(texts), 1))
+        if columns.size:
+            # Each text's terms are consecutive: one sum per text, in the same
+            # order whatever other texts share the chunk.
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            out[rows[starts]] += np.add.reduceat(self.weights[columns] * weights[:, None], starts, axis=0)
+        return out
+
+    def _tfidf(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row, weight column and TF-IDF value (unit length per text and view) of each term of ``texts``."""
+        lookup, analyze = self._index.get, self._analyzer
+        ids: list[int] = []
+        bounds = [0]
+        for text in texts:
+            ids.extend(map(lookup, analyze(text), repeat(-1)))  # -1: not in the vocabulary
+            bounds.append(len(ids))
+        found = np.asarray(ids, dtype=np.int64)
+        text_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
+        known = found >= 0
         n_terms = len(self.vocabulary)
-        parts_c, parts_w = [], []
+        keys, counts = np.unique(text_of[known] * n_terms + found[known], return_counts=True)
+        rows, columns = keys // n_terms, keys % n_terms
+        parts = []
         for v, view in enumerate(self.views.tolist()):
-            tf = counts.astype(float)
+            tf = counts.astype(np.float64)
             if view == "sublinear":
                 tf = 1.0 + np.log(tf)
             w = tf * self.idf[columns]
-            norm = math.sqrt(float(w @ w))
-            parts_c.append(columns + v * n_terms)
-            parts_w.append(w / norm if norm > 0 else w)
-        return np.concatenate(parts_c), np.concatenate(parts_w)
+            norms = np.sqrt(np.bincount(rows, weights=w * w, minlength=len(texts)))
+            parts.append((rows, columns + v * n_terms, w / np.where(norms > 0, norms, 1.0)[rows]))
+        if len(parts) == 1:
+            return parts[0]
+        rows = np.concatenate([p[0] for p in parts])
+        order = np.argsort(rows, kind="stable")
+        return rows[order], np.concatenate([p[1] for p in parts])[order], np.concatenate([p[2] for p in parts])[order]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probability of each topic, (n, n_topics); rows sum to one for single-label models."""
@@ -150,7 +168,7 @@ class TopicModel:
 
     def term_weights(self) -> np.ndarray:
         """Each topic's weight of each vocabulary term, (n_topics, n_terms), summed over the views."""
-        return self.coef.reshape(len(self.classes), len(self.views), -1).sum(axis=1)
+        return self.weights.reshape(len(self.views), -1, len(self.classes)).sum(axis=0).T
 
     def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         """For each predicted topic, the article's terms that pushed it there most, with their weights.
@@ -160,14 +178,14 @@ class TopicModel:
         """
         if not isinstance(text, str):
             raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        columns, weights = self._weights(weigh_titles([text], self.title_weight_)[0])
+        _, columns, weights = self._tfidf(weigh_titles([text], self.title_weight_))
         n_terms = len(self.vocabulary)
         term_of = columns % n_terms  # the same term's columns in every view
         surface = _surface_forms(text)
         index = {str(c): j for j, c in enumerate(self.classes)}
         result = {}
         for topic in self.predict([text])[0]:
-            contrib = np.bincount(term_of, weights=weights * self.coef[index[topic], columns], minlength=n_terms)
+            contrib = np.bincount(term_of, weights=weights * self.weights[columns, index[topic]], minlength=n_terms)
             present = np.unique(term_of)
             best = present[np.argsort(-contrib[present], kind="stable")[:top]]
             result[topic] = [
@@ -199,7 +217,7 @@ def _check(m: TopicModel) -> None:
 
     for name in ("classes", "vocabulary", "views"):
         need(getattr(m, name).dtype.kind == "U" and getattr(m, name).ndim == 1, f"{name} must be a list of strings")
-    for name in ("idf", "coef", "intercept", "calibration", "thresholds", "temperature"):
+    for name in ("idf", "weights", "intercept", "calibration", "thresholds", "temperature"):
         a = getattr(m, name)
         need(a.dtype.kind == "f" and bool(np.isfinite(a).all()), f"{name} must be finite numbers")
     need(m.options.dtype.kind in "iu" and m.options.shape == (5,), "options must be 5 integers")
@@ -209,7 +227,7 @@ def _check(m: TopicModel) -> None:
     need(len(set(m.vocabulary.tolist())) == n_terms, "vocabulary terms repeat")
     need(n_views > 0 and set(m.views.tolist()) <= set(VIEW_NAMES), f"views must be among {VIEW_NAMES}")
     need(m.idf.shape == (n_terms,), "one idf per term")
-    need(m.coef.shape == (n_topics, n_views * n_terms), "coef must be topics x (views x terms)")
+    need(m.weights.shape == (n_views * n_terms, n_topics), "weights must be (views x terms) x topics")
     need(m.intercept.shape == (n_topics,), "one intercept per topic")
     need(m.calibration.shape == (n_topics, 2), "one calibration (slope, offset) per topic")
     single, min_topics, title_weight, lo, hi = (int(x) for x in m.options)

@@ -214,7 +214,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             classes=np.asarray([str(c) for c in self.classes_]),
             vocabulary=np.asarray(self.vectorizer_.get_feature_names_out(), dtype=str),
             idf=np.asarray(self.vectorizer_.idf_, dtype=np.float64),
-            coef=self.coef_,
+            weights=np.ascontiguousarray(self.coef_.T),
             intercept=self.intercept_,
             calibration=np.asarray(self.calibration_, dtype=np.float64),
             thresholds=np.zeros(0) if single else np.asarray(self.thresholds_, dtype=np.float64),

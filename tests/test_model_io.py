@@ -192,11 +192,11 @@ def test_a_file_that_is_not_a_topic_model_is_refused(tmp_path):
 
 def test_arrays_that_do_not_form_a_topic_model_are_refused(tmp_path, model):
     arrays = model.model_.to_arrays()
-    arrays["coef"] = arrays["coef"][:, :-1]  # one weight short
+    arrays["weights"] = arrays["weights"][:-1]  # one column short
     path = tmp_path / "topics.npz"
     np.savez(path, **arrays)
     path.with_suffix(".json").write_text(json.dumps({"model_sha256": _sha256(path)}), encoding="utf-8")
-    with pytest.raises(ModelError, match="coef"):
+    with pytest.raises(ModelError, match="weights"):
         load_model(path)
 
 

@@ -146,7 +146,10 @@ class Analyzer:
             return unigrams
         out = unigrams[:] if lo == 1 else []
         for n in range(max(lo, 2), hi + 1):
-            out.extend(" ".join(unigrams[i:i + n]) for i in range(len(unigrams) - n + 1))
+            if n == 2:  # the usual case, without a slice per bigram
+                out.extend([a + " " + b for a, b in zip(unigrams, unigrams[1:], strict=False)])
+            else:
+                out.extend(" ".join(unigrams[i:i + n]) for i in range(len(unigrams) - n + 1))
         return out
 
     def __repr__(self) -> str:
