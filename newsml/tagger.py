@@ -95,17 +95,19 @@ class TopicModel:
         return out
 
     def _scores(self, texts: list[str]) -> np.ndarray:
-        rows, columns, weights = self._tfidf(texts)
+        rows, columns, view_weights = self._tfidf(texts)
         out = np.tile(self.intercept.astype(np.float64), (len(texts), 1))
         if columns.size:
-            # Each text's terms are consecutive: one sum per text, in the same
-            # order whatever other texts share the chunk.
+            # Each text's terms are consecutive: one sum per text and view, in
+            # the same order whatever other texts share the chunk.
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            out[rows[starts]] += np.add.reduceat(self.weights[columns] * weights[:, None], starts, axis=0)
+            n_terms = len(self.vocabulary)
+            for v, w in enumerate(view_weights):
+                out[rows[starts]] += np.add.reduceat(self.weights[columns + v * n_terms] * w[:, None], starts, axis=0)
         return out
 
-    def _tfidf(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Row, weight column and TF-IDF value (unit length per text and view) of each term of ``texts``."""
+    def _tfidf(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """Text, vocabulary index and, per view, TF-IDF value (unit length per text) of each term of ``texts``."""
         lookup, analyze = self._index.get, self._analyzer
         ids: list[int] = []
         bounds = [0]
@@ -118,19 +120,15 @@ class TopicModel:
         n_terms = len(self.vocabulary)
         keys, counts = np.unique(text_of[known] * n_terms + found[known], return_counts=True)
         rows, columns = keys // n_terms, keys % n_terms
-        parts = []
-        for v, view in enumerate(self.views.tolist()):
+        view_weights = []
+        for view in self.views.tolist():
             tf = counts.astype(np.float64)
             if view == "sublinear":
                 tf = 1.0 + np.log(tf)
             w = tf * self.idf[columns]
             norms = np.sqrt(np.bincount(rows, weights=w * w, minlength=len(texts)))
-            parts.append((rows, columns + v * n_terms, w / np.where(norms > 0, norms, 1.0)[rows]))
-        if len(parts) == 1:
-            return parts[0]
-        rows = np.concatenate([p[0] for p in parts])
-        order = np.argsort(rows, kind="stable")
-        return rows[order], np.concatenate([p[1] for p in parts])[order], np.concatenate([p[2] for p in parts])[order]
+            view_weights.append(w / np.where(norms > 0, norms, 1.0)[rows])
+        return rows, columns, view_weights
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probability of each topic, (n, n_topics); rows sum to one for single-label models."""
@@ -178,8 +176,10 @@ class TopicModel:
         """
         if not isinstance(text, str):
             raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        _, columns, weights = self._tfidf(weigh_titles([text], self.title_weight_))
+        _, terms_in, view_weights = self._tfidf(weigh_titles([text], self.title_weight_))
         n_terms = len(self.vocabulary)
+        columns = np.concatenate([terms_in + v * n_terms for v in range(len(view_weights))])
+        weights = np.concatenate(view_weights) if view_weights else np.zeros(0)
         term_of = columns % n_terms  # the same term's columns in every view
         surface = _surface_forms(text)
         index = {str(c): j for j, c in enumerate(self.classes)}
