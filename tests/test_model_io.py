@@ -81,6 +81,15 @@ def test_load_by_card_path_or_folder(saved, model):
     assert load_model(str(saved)).predict(TEXTS) == expected
 
 
+def test_a_loaded_model_saves_again_and_anything_else_is_refused(saved, tmp_path, model):
+    again = tmp_path / "again" / "topics.npz"
+    save_model(load_model(saved), again)
+    np.testing.assert_array_equal(load_model(again).predict_proba(TEXTS), model.predict_proba(TEXTS))
+    assert "params" not in _card(again)  # the estimator's parameters are not in the arrays
+    with pytest.raises(TypeError, match="TopicClassifier or a TopicModel"):
+        save_model({"not": "a model"}, tmp_path / "x.npz")
+
+
 def test_save_returns_the_card_path_and_no_temp_file_is_left(tmp_path, model):
     card_path = save_model(model, tmp_path / "sub" / "m.npz")
     assert card_path == tmp_path / "sub" / "m.json"
