@@ -91,6 +91,8 @@ def save_model(
     if path.suffix != MODEL_SUFFIX:
         raise ValueError(f"model path must end in {MODEL_SUFFIX}, got {path}")
     arrays = getattr(model, "model_", model)  # the estimator's TopicModel, or one given directly
+    if hasattr(model, "get_params") and arrays is model:
+        raise ValueError(f"save_model: this {type(model).__name__} is not fitted; call fit first")
     if not callable(getattr(arrays, "to_arrays", None)):
         raise TypeError(f"save_model takes a fitted TopicClassifier or a TopicModel, got {type(model).__name__}")
     full_card = {
@@ -151,7 +153,7 @@ def check_model_file(path: Path) -> dict[str, Any]:
         raise ModelIntegrityError(f"{path}: no model card {card_path.name} beside it; refusing to load")
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelIntegrityError(f"{card_path}: unreadable model card ({exc})") from None
     expected = card.get("model_sha256") if isinstance(card, dict) else None
     actual = file_sha256(path)

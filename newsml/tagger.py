@@ -23,6 +23,10 @@ from newsml.preprocess.words import Analyzer, terms
 
 #: Term-frequency forms a model may use, in the order of its weight columns.
 VIEW_NAMES = ("sublinear", "raw")
+#: Largest headline repetition and n-gram length a model may use (bounds the work per text).
+MAX_TITLE_WEIGHT, MAX_NGRAM = 10, 5
+#: Largest magnitude of a stored number: a calibrated SVM's values are far below it.
+_LARGEST = 1e6
 #: Texts scored together (bounds the memory of one matrix product).
 _CHUNK = 256
 #: The arrays of a topic model file.
@@ -88,7 +92,7 @@ class TopicModel:
     # ------------------------------------------------------------- predict
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Each topic's calibrated linear score of each text, (n, n_topics): the SVMs' log-odds averaged."""
-        texts = weigh_titles(list(texts), self.title_weight_)
+        texts = weigh_titles(check_texts(texts, "texts"), self.title_weight_)
         out = np.empty((len(texts), len(self.classes)))
         for start in range(0, len(texts), _CHUNK):
             out[start:start + _CHUNK] = self._scores(texts[start:start + _CHUNK])
@@ -221,22 +225,43 @@ def _check(m: TopicModel) -> None:
         a = getattr(m, name)
         need(a.dtype.kind == "f" and bool(np.isfinite(a).all()), f"{name} must be finite numbers")
     need(m.options.dtype.kind in "iu" and m.options.shape == (5,), "options must be 5 integers")
+    for name in ("idf", "weights", "intercept", "calibration", "temperature"):
+        need(bool(np.all(np.abs(getattr(m, name)) <= _LARGEST)), f"{name} holds values beyond {_LARGEST:g}")
+    need(bool(np.all(m.idf > 0)), "idf values must be positive")
+    need(bool(np.all((m.thresholds >= 0) & (m.thresholds <= 1))), "thresholds must be probabilities")
+    need(bool(np.all(m.temperature > 0)), "the temperature must be positive")
     n_topics, n_terms, n_views = len(m.classes), len(m.vocabulary), len(m.views)
     need(n_topics > 0 and n_terms > 0, "no topics or no terms")
     need(len(set(m.classes.tolist())) == n_topics, "topic ids repeat")
     need(len(set(m.vocabulary.tolist())) == n_terms, "vocabulary terms repeat")
-    need(n_views > 0 and set(m.views.tolist()) <= set(VIEW_NAMES), f"views must be among {VIEW_NAMES}")
+    views = m.views.tolist()
+    need(0 < n_views == len(set(views)) and set(views) <= set(VIEW_NAMES), f"views: distinct, among {VIEW_NAMES}")
     need(m.idf.shape == (n_terms,), "one idf per term")
     need(m.weights.shape == (n_views * n_terms, n_topics), "weights must be (views x terms) x topics")
     need(m.intercept.shape == (n_topics,), "one intercept per topic")
     need(m.calibration.shape == (n_topics, 2), "one calibration (slope, offset) per topic")
     single, min_topics, title_weight, lo, hi = (int(x) for x in m.options)
     need(single in (0, 1) and min_topics in (0, 1), "single_label and min_topics must be 0 or 1")
-    need(0 <= title_weight <= 100 and 1 <= lo <= hi <= 10, "title weight or n-gram range out of range")
+    need(0 <= title_weight <= MAX_TITLE_WEIGHT, f"title weight must be 0 to {MAX_TITLE_WEIGHT}")
+    need(1 <= lo <= hi <= MAX_NGRAM, f"n-gram range must lie within 1 to {MAX_NGRAM}")
     if single:
-        need(m.thresholds.shape == (0,) and m.temperature.shape == (1,), "single-label: a temperature, no thresholds")
+        need(m.thresholds.shape == (0,) and m.temperature.shape == (1,), "single-label: one temperature, no thresholds")
     else:
         need(m.thresholds.shape == (n_topics,) and m.temperature.shape == (0,), "multi-label: one threshold per topic")
+
+
+def check_texts(texts: object, name: str) -> list[str]:
+    """``texts`` as a list of strings; ``TypeError`` naming ``name`` for a single string or other items."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{name} must be a list of strings, got a single {type(texts).__name__}; wrap it in a list")
+    try:
+        texts = list(texts)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{name} must be a list of strings, got {type(texts).__name__}") from None
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"{name}[{i}] must be a str, got {type(t).__name__}")
+    return texts
 
 
 def weigh_titles(texts: list[str], weight: int) -> list[str]:

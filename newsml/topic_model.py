@@ -28,7 +28,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from newsml.preprocess.words import Analyzer
-from newsml.tagger import TopicModel, softmax, weigh_titles
+from newsml.tagger import MAX_NGRAM, MAX_TITLE_WEIGHT, TopicModel, check_texts, softmax, weigh_titles
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ fit
     def fit(self, texts: Sequence[str], label_lists: Sequence[Iterable[str]]) -> TopicClassifier:
         """Learn topics from ``texts`` and their label lists (possibly empty)."""
-        texts = _check_texts(texts, "texts")
+        texts = check_texts(texts, "texts")
         label_lists = _check_label_lists(label_lists, len(texts))
         self._check_params()
         binarizer = MultiLabelBinarizer()
@@ -241,8 +241,20 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         if self.threshold != "cv" and not (isinstance(self.threshold, float) and 0 < self.threshold < 1):
             raise ValueError(f"threshold must be 'cv' or a probability in (0, 1), got {self.threshold!r}")
         weight = self.title_weight
-        if weight != "auto" and not (isinstance(weight, int) and not isinstance(weight, bool) and weight >= 0):
-            raise ValueError(f"title_weight must be 'auto' or an integer >= 0, got {self.title_weight!r}")
+        if weight != "auto" and not (
+            isinstance(weight, int) and not isinstance(weight, bool) and 0 <= weight <= MAX_TITLE_WEIGHT
+        ):
+            raise ValueError(
+                f"title_weight must be 'auto' or an integer from 0 to {MAX_TITLE_WEIGHT}, got {self.title_weight!r}"
+            )
+        ngrams = self.ngram_range
+        if not (
+            isinstance(ngrams, (tuple, list))
+            and len(ngrams) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in ngrams)
+            and 1 <= ngrams[0] <= ngrams[1] <= MAX_NGRAM
+        ):
+            raise ValueError(f"ngram_range must be (min_n, max_n), 1 <= min_n <= max_n <= {MAX_NGRAM}, got {ngrams!r}")
         if self.single_label not in ("auto", True, False):
             raise ValueError(f"single_label must be 'auto', True or False, got {self.single_label!r}")
         if not isinstance(self.term_weighting, str) or self.term_weighting not in ("auto", *VIEWS):
@@ -259,12 +271,12 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         log-odds (with one weighting, its SVM's signed distance, scaled).
         """
         check_is_fitted(self, "model_")
-        return self.model_.decision_function(_check_texts(texts, "texts"))
+        return self.model_.decision_function(check_texts(texts, "texts"))
 
     def _features(self, texts: list[str]) -> sparse.csr_matrix:
         """The stacked TF-IDF views (``views_``) of ``texts``, the columns ``coef_`` weighs."""
         counts = self._counts([self.vectorizer_.analyzer(text) for text in texts])
-        views = [_weigh_terms(counts, view, self.vectorizer_.idf_) for view in self._views()]
+        views = [_weigh_terms(counts, view, self.vectorizer_.idf_) for view in self.views_]
         return views[0] if len(views) == 1 else sparse.hstack(views, format="csr")
 
     def _counts(self, docs: list[list[str]]) -> sparse.csr_matrix:
@@ -296,7 +308,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         each topic's own probability.
         """
         check_is_fitted(self, "model_")
-        return self.model_.predict_proba(_check_texts(texts, "texts"))
+        return self.model_.predict_proba(check_texts(texts, "texts"))
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """Topic ids of each text, most likely first (possibly empty)."""
@@ -305,7 +317,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def predict_with_proba(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """``(topic, probability)`` pairs of the predicted topics of each text."""
         check_is_fitted(self, "model_")
-        return self.model_.predict_with_proba(_check_texts(texts, "texts"))
+        return self.model_.predict_with_proba(check_texts(texts, "texts"))
 
     def chosen_topics(self, probs: np.ndarray) -> np.ndarray:
         """Boolean (n, n_topics) of the topics :meth:`predict` gives for ``predict_proba``'s rows.
@@ -330,10 +342,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "model_")
         return self.model_.term_weights()
 
-    def _views(self) -> tuple[str, ...]:
-        """``views_``; models saved before it existed used sublinear tf only, with the same scores."""
-        return getattr(self, "views_", ("sublinear",))
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
@@ -343,19 +351,6 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
 
 
 # ---------------------------------------------------------------- helpers
-def _check_texts(texts: object, name: str) -> list[str]:
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{name} must be a list of strings, got a single {type(texts).__name__}; wrap it in a list")
-    try:
-        texts = list(texts)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(f"{name} must be a list of strings, got {type(texts).__name__}") from None
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"{name}[{i}] must be a str, got {type(t).__name__}")
-    return texts
-
-
 def _check_label_lists(label_lists: object, n: int) -> list[list[str]]:
     if isinstance(label_lists, (str, bytes)):
         raise TypeError("label_lists must be a list of label lists, got a single string")

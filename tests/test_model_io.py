@@ -390,3 +390,48 @@ def test_newsml_classify_is_the_function_and_no_module_hides_it():
 
     assert importlib.util.find_spec("newsml.classify") is None
     assert newsml.classify is classify and callable(newsml.classify)
+
+
+def _planted_arrays(tmp_path: Path, arrays: dict) -> Path:
+    path = tmp_path / "topics.npz"
+    np.savez(path, **arrays)
+    path.with_suffix(".json").write_text(json.dumps({"model_sha256": _sha256(path)}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("thresholds", lambda a: a + 2.0, "probabilities"),
+        ("idf", lambda a: -a, "positive"),
+        ("weights", lambda a: a * 1e12, "beyond"),
+        ("views", lambda a: np.array(["sublinear", "sublinear"]), "views"),
+        ("options", lambda a: np.array([0, 1, 50, 1, 2]), "title weight"),
+        ("weights", lambda a: a.astype(np.int64), "finite numbers"),
+    ],
+)
+def test_arrays_with_values_no_fitted_model_has_are_refused(tmp_path, model, name, value, message):
+    arrays = dict(model.model_.to_arrays())
+    arrays[name] = value(arrays[name])
+    with pytest.raises(ModelError, match=message):
+        load_model(_planted_arrays(tmp_path, arrays))
+
+
+def test_a_card_that_is_not_utf8_is_refused_by_name(saved):
+    saved.with_suffix(".json").write_bytes(b"\xff\xfe{}")
+    with pytest.raises(ModelIntegrityError, match="unreadable model card"):
+        load_model(saved)
+
+
+def test_a_loaded_model_refuses_a_single_string_as_the_estimator_does(saved, model):
+    for predictor in (load_model(saved), model):
+        with pytest.raises(TypeError, match="wrap it in a list"):
+            predictor.predict("Tariffs on steel exports rose.")
+        with pytest.raises(TypeError, match=r"texts\[0\]"):
+            predictor.predict_proba([None])
+
+
+def test_an_unfitted_classifier_is_not_saved(tmp_path):
+    with pytest.raises(ValueError, match="not fitted"):
+        save_model(TopicClassifier(), tmp_path / "topics.npz")
+    assert not list(tmp_path.iterdir())

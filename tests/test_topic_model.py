@@ -499,10 +499,10 @@ def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
     assert np.any(plain.thresholds_ > floor)  # so the floor did lower some threshold
 
 
-def test_a_model_saved_before_term_weightings_predicts_as_it_did(tiny):
+
+
+@pytest.mark.parametrize("params", [{"title_weight": 11}, {"ngram_range": (1, 6)}, {"ngram_range": (2, 1)}])
+def test_settings_a_model_file_cannot_hold_are_refused_before_fitting(tiny, params):
     texts, labels = tiny
-    model = TopicClassifier().fit(texts, labels)
-    expected = model.predict_proba(NEW_TEXTS)
-    del model.views_  # models fitted before issue 9's second round have no views_ (sublinear tf only)
-    np.testing.assert_array_equal(model.predict_proba(NEW_TEXTS), expected)
-    assert model.term_weights().shape == (len(model.classes_), model.n_vocabulary_)
+    with pytest.raises(ValueError, match="title_weight|ngram_range"):
+        TopicClassifier(**params).fit(texts, labels)

@@ -13,7 +13,9 @@ allow this, the ordinary import is used. This runs once, when
 threads that import NLTK.
 
 The Snowball stemmer (:func:`snowball_stemmer`, for topic terms) is imported
-the same way on first use, under a placeholder ``nltk.stem`` package and a
+the same way, at the same time (about 8 ms; importing it on first use instead
+would let another thread see the placeholders while it loads), under a
+placeholder ``nltk.stem`` package and a
 stand-in ``nltk.corpus`` whose stop-word lists refuse to load (the English
 stemmer reads them only when asked to ignore stop words, which newsml never
 does).
@@ -73,12 +75,15 @@ class _NoCorpus:
         raise RuntimeError(f"nltk.corpus.stopwords.{name}: newsml's private copy of NLTK's stemmer has no corpora")
 
 
-def snowball_stemmer():
-    """NLTK's English Snowball (Porter2) stemmer, imported without ``nltk/__init__`` (about a second)."""
+def _corpus_stand_in() -> types.ModuleType:
     corpus = types.ModuleType("nltk.corpus", "Stand-in: newsml's private NLTK copy reads no corpora.")
     corpus.stopwords = _NoCorpus()  # type: ignore[attr-defined]
-    (snowball,) = load("nltk.stem.snowball", packages=_STEM_PLACEHOLDERS, stand_ins=(corpus,))
-    return snowball.SnowballStemmer("english")
+    return corpus
+
+
+def snowball_stemmer():
+    """NLTK's English Snowball (Porter2) stemmer, from the copy imported without ``nltk/__init__``."""
+    return _snowball.SnowballStemmer("english")
 
 
 def _forget(keep: set[str]) -> None:
@@ -87,3 +92,4 @@ def _forget(keep: set[str]) -> None:
 
 
 punkt, destructive = load("nltk.tokenize.punkt", "nltk.tokenize.destructive")
+(_snowball,) = load("nltk.stem.snowball", packages=_STEM_PLACEHOLDERS, stand_ins=(_corpus_stand_in(),))
