@@ -133,8 +133,8 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicModel:
             f"{path}: a topic model of an earlier newsml (skops); train it again with `python train.py` "
             "(or `newsml train`), which writes topics.npz"
         )
-    check_model_file(path)
-    arrays, _ = load_arrays(path, ARRAYS)
+    _require(path)
+    arrays, _ = load_arrays(path, ARRAYS)  # checks the file against its card
     try:
         return TopicModel.from_arrays(arrays)
     except ValueError as exc:
@@ -146,23 +146,22 @@ def check_model_file(path: Path) -> dict[str, Any]:
 
     Raises :class:`ModelNotFoundError` or :class:`ModelIntegrityError` as :func:`load_model` does.
     """
-    card_path = path.with_suffix(".json")
-    if not path.is_file():
-        raise ModelNotFoundError(f"no model at {path}; {_HOW_TO_CREATE}")
-    if not card_path.is_file():
-        raise ModelIntegrityError(f"{path}: no model card {card_path.name} beside it; refusing to load")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelIntegrityError(f"{card_path}: unreadable model card ({exc})") from None
-    expected = card.get("model_sha256") if isinstance(card, dict) else None
-    actual = file_sha256(path)
+    from newsml.artifacts import read_card
+
+    _require(path)
+    card = read_card(path)
+    expected, actual = card.get("model_sha256"), file_sha256(path)
     if expected != actual:
         raise ModelIntegrityError(
-            f"{path}: SHA-256 {actual} does not match {expected} in {card_path.name}; "
+            f"{path}: SHA-256 {actual} does not match {expected} in {path.with_suffix('.json').name}; "
             "the file was changed or replaced, refusing to load it"
         )
     return card
+
+
+def _require(path: Path) -> None:
+    if not path.is_file():
+        raise ModelNotFoundError(f"no model at {path}; {_HOW_TO_CREATE}")
 
 
 def model_path(path: str | os.PathLike[str] | None = None) -> Path:
