@@ -86,6 +86,7 @@ def save_model(
     date and the SHA-256 of the model file, plus ``card``'s items.
     """
     from newsml.artifacts import save_arrays
+    from newsml.preprocess.words import STEMMER
 
     path = Path(path)
     if path.suffix != MODEL_SUFFIX:
@@ -104,6 +105,7 @@ def save_model(
         else {str(c): round(float(t), 4) for c, t in zip(arrays.classes_, arrays.thresholds_, strict=True)},
         **({"params": _params(model)} if hasattr(model, "get_params") else {}),
         "stored_as": "arrays (newsml.tagger.TopicModel): vocabulary, idf, calibrated SVM weights, thresholds",
+        "stemmer": STEMMER,
         **(card or {}),
     }
     return save_arrays(arrays.to_arrays(), path, full_card)
@@ -134,11 +136,13 @@ def load_model(path: str | os.PathLike[str] | None = None) -> TopicModel:
             "(or `newsml train`), which writes topics.npz"
         )
     _require(path)
-    arrays, _ = load_arrays(path, ARRAYS)  # checks the file against its card
+    arrays, card = load_arrays(path, ARRAYS)  # checks the file against its card
     try:
-        return TopicModel.from_arrays(arrays)
+        model = TopicModel.from_arrays(arrays)
     except ValueError as exc:
         raise ModelError(f"{path}: {exc}") from None
+    _check_stemmer(path, card)
+    return model
 
 
 def check_model_file(path: Path) -> dict[str, Any]:
@@ -156,7 +160,20 @@ def check_model_file(path: Path) -> dict[str, Any]:
             f"{path}: SHA-256 {actual} does not match {expected} in {path.with_suffix('.json').name}; "
             "the file was changed or replaced, refusing to load it"
         )
+    _check_stemmer(path, card)
     return card
+
+
+def _check_stemmer(path: Path, card: dict[str, Any]) -> None:
+    """Refuse a model whose vocabulary holds other stems: some words would silently miss their terms."""
+    from newsml.preprocess.words import STEMMER
+
+    if card.get("stemmer") != STEMMER:
+        raise ModelError(
+            f"{path}: a topic model whose terms were stemmed by "
+            f"{card.get('stemmer') or 'the NLTK Snowball stemmer of an earlier newsml'}, not {STEMMER}; "
+            "train it again with `python train.py` (or `newsml train`)"
+        )
 
 
 def _require(path: Path) -> None:

@@ -92,7 +92,7 @@ class TopicModel:
     # ------------------------------------------------------------- predict
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Each topic's calibrated linear score of each text, (n, n_topics): the SVMs' log-odds averaged."""
-        texts = weigh_titles(check_texts(texts, "texts"), self.title_weight_)
+        texts = check_texts(texts, "texts")
         out = np.empty((len(texts), len(self.classes)))
         for start in range(0, len(texts), _CHUNK):
             out[start:start + _CHUNK] = self._scores(texts[start:start + _CHUNK])
@@ -112,11 +112,11 @@ class TopicModel:
 
     def _tfidf(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         """Text, vocabulary index and, per view, TF-IDF value (unit length per text) of each term of ``texts``."""
-        lookup, analyze = self._index.get, self._analyzer
+        lookup, analyzer, weight = self._index.get, self._analyzer, self.title_weight_
         ids: list[int] = []
         bounds = [0]
         for text in texts:
-            ids.extend(map(lookup, analyze(text), repeat(-1)))  # -1: not in the vocabulary
+            ids.extend(map(lookup, weighted_terms(text, analyzer, weight), repeat(-1)))  # -1: not in the vocabulary
             bounds.append(len(ids))
         found = np.asarray(ids, dtype=np.int64)
         text_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
@@ -180,7 +180,7 @@ class TopicModel:
         """
         if not isinstance(text, str):
             raise TypeError(f"explain takes one text (str), got {type(text).__name__}")
-        _, terms_in, view_weights = self._tfidf(weigh_titles([text], self.title_weight_))
+        _, terms_in, view_weights = self._tfidf([text])
         n_terms = len(self.vocabulary)
         columns = np.concatenate([terms_in + v * n_terms for v in range(len(view_weights))])
         weights = np.concatenate(view_weights) if view_weights else np.zeros(0)
@@ -264,15 +264,18 @@ def check_texts(texts: object, name: str) -> list[str]:
     return texts
 
 
-def weigh_titles(texts: list[str], weight: int) -> list[str]:
-    """Each text with its first line (the headline) repeated ``weight`` more times before it."""
-    if not weight:
-        return texts
-    out = []
-    for text in texts:
-        end = text.find("\n")
-        out.append(text if end <= 0 else "\n".join([text[:end]] * weight) + "\n" + text)
-    return out
+def weighted_terms(text: str, analyzer: Analyzer, weight: int) -> list[str]:
+    """The terms of ``text`` with its first line (the headline) counted ``weight`` more times.
+
+    The same terms as analysing the text with its headline written out
+    ``weight`` more times before it, n-grams across the copies included,
+    without analysing the copies.
+    """
+    end = text.find("\n")
+    if not weight or end <= 0:
+        return analyzer(text)
+    head = analyzer.unigrams(text[:end])
+    return analyzer.ngrams(head * (weight + 1) + analyzer.unigrams(text[end:]))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -291,4 +294,4 @@ def _surface_forms(text: str) -> dict[str, str]:
     return forms
 
 
-__all__ = ["ARRAYS", "TopicModel"]
+__all__ = ["ARRAYS", "TopicModel", "weighted_terms"]

@@ -28,7 +28,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from newsml.preprocess.words import Analyzer
-from newsml.tagger import MAX_NGRAM, MAX_TITLE_WEIGHT, TopicModel, check_texts, softmax, weigh_titles
+from newsml.tagger import MAX_NGRAM, MAX_TITLE_WEIGHT, TopicModel, check_texts, softmax, weighted_terms
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.single_label_ = one_each if self.single_label == "auto" else bool(self.single_label)
         self.title_weight_ = (2 if self.single_label_ else 0) if self.title_weight == "auto" else self.title_weight
         analyzer = Analyzer(ngram_range=tuple(self.ngram_range))
-        docs = [analyzer(text) for text in weigh_titles(texts, self.title_weight_)]  # analysed once
+        docs = [weighted_terms(text, analyzer, self.title_weight_) for text in texts]  # analysed once
         self.vectorizer_ = TfidfVectorizer(
             analyzer=_given_terms,
             sublinear_tf=True,

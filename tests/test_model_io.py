@@ -15,7 +15,7 @@ import sklearn
 
 import newsml
 from newsml.errors import EmptyArticleError, ModelError, ModelIntegrityError, ModelNotFoundError, NotTextError
-from newsml.model_io import MODELS_ENV, classify, data_sha256, file_sha256, load_model, save_model
+from newsml.model_io import MODELS_ENV, check_model_file, classify, data_sha256, file_sha256, load_model, save_model
 from newsml.tagger import TopicModel
 from newsml.topic_model import TopicClassifier
 
@@ -435,3 +435,19 @@ def test_an_unfitted_classifier_is_not_saved(tmp_path):
     with pytest.raises(ValueError, match="not fitted"):
         save_model(TopicClassifier(), tmp_path / "topics.npz")
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("stemmer", [None, "nltk-snowball"])
+def test_a_model_whose_terms_have_other_stems_is_refused(saved, stemmer):
+    # A vocabulary of NLTK's stems ("intern" for "international") would make some
+    # words silently miss their terms under PyStemmer's.
+    card = _card(saved)
+    if stemmer is None:
+        del card["stemmer"]
+    else:
+        card["stemmer"] = stemmer
+    saved.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="train it again"):
+        load_model(saved)
+    with pytest.raises(ModelError, match="stemmed by"):
+        check_model_file(saved)

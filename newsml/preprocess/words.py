@@ -4,16 +4,23 @@
 needed). :func:`terms` and :class:`Analyzer` give the index terms used for
 ranking and classification; by default they find words with a fast regular
 expression that agrees with NLTK's tokenizer on plain words at a fifteenth of
-the cost (``tokenizer="nltk"`` switches to NLTK's).
+the cost (``tokenizer="nltk"`` switches to NLTK's). Stems are the Snowball
+English (Porter2) algorithm's, from PyStemmer, the Snowball project's C
+implementation: five times faster than NLTK's pure-Python copy, and of the
+current algorithm (NLTK's stems "added" as "ad" and "international" as
+"intern").
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 
-from newsml.preprocess.nltk_light import destructive, snowball_stemmer
+import Stemmer
+
+from newsml.preprocess.nltk_light import destructive
 from newsml.preprocess.sentences import split_sentences
 from newsml.preprocess.stop_words import STOP_WORDS
 
@@ -31,15 +38,20 @@ def tokenize(text: str) -> list[str]:
     return [tok for sentence in split_sentences(text) for tok in _WORD_TOKENIZER.tokenize(sentence)]
 
 
+#: Which stems index terms are made of; topic model cards record it, and a
+#: model whose terms were stemmed otherwise is refused.
+STEMMER = "snowball-english/pystemmer"
+# PyStemmer's stemmers are not to be shared between threads: one per thread.
+_STEMMERS = threading.local()
+
+
 @lru_cache(maxsize=500_000)
 def stem(word: str) -> str:
-    """Snowball (Porter2) stem of a lower-case word."""
-    return _stemmer().stem(word)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    return snowball_stemmer()
+    """Snowball English (Porter2) stem of a lower-case word."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def terms(
@@ -134,22 +146,26 @@ class Analyzer:
             self._stops = frozenset(stop_words)
 
     def __call__(self, text: str) -> list[str]:
-        unigrams = terms(
+        return self.ngrams(self.unigrams(text))
+
+    def unigrams(self, text: str) -> list[str]:
+        """The single terms of ``text``, in order."""
+        return terms(
             text,
             stem_words=self.stem_words,
             stop_words=self._stops,
             keep_numbers=self.keep_numbers,
             tokenizer=self.tokenizer,
         )
+
+    def ngrams(self, unigrams: list[str]) -> list[str]:
+        """The n-grams of :attr:`ngram_range` of a list of single terms."""
         lo, hi = self.ngram_range
         if (lo, hi) == (1, 1):
             return unigrams
         out = unigrams[:] if lo == 1 else []
         for n in range(max(lo, 2), hi + 1):
-            if n == 2:  # the usual case, without a slice per bigram
-                out.extend([a + " " + b for a, b in zip(unigrams, unigrams[1:], strict=False)])
-            else:
-                out.extend(" ".join(unigrams[i:i + n]) for i in range(len(unigrams) - n + 1))
+            out.extend(map(" ".join, zip(*(unigrams[i:] for i in range(n)), strict=False)))
         return out
 
     def __repr__(self) -> str:
