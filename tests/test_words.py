@@ -239,3 +239,16 @@ def test_stemming_in_threads_gives_the_same_stems():
     for i, chunk in enumerate(chunks):
         got[i::4] = chunk
     assert len(words) > 1000 and got == expected
+
+
+def test_terms_stay_right_when_the_token_table_is_emptied(monkeypatch):
+    # The table of known tokens is emptied when it outgrows its limit; terms
+    # found afterwards must be the same as before.
+    from newsml.preprocess import words
+
+    texts = ["Exporters said the tariffs hurt exports of steel, and steelworkers' unions agreed.", "Shipping rates."]
+    expected = [[words._term_of(w, True, STOP_WORDS, False) for w in words._TERM.findall(t.lower())] for t in texts]
+    expected = [[t for t in ts if t] for ts in expected]
+    monkeypatch.setattr(words, "_TABLE_LIMIT", 3)
+    for _ in range(3):
+        assert [terms(t) for t in texts] == expected
