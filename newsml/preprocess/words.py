@@ -74,13 +74,14 @@ def terms(
     table = _term_table(stem_words, stops, keep_numbers)
     if len(table) > _TABLE_LIMIT:  # bound memory on endless vocabularies
         table.clear()
-    for token in set(words).difference(table):
-        table[token] = _term_of(token, stem_words, stops, keep_numbers)
-    try:
-        # Dropped tokens map to "": a lookup per token at C speed, no Python loop.
-        return list(filter(None, map(table.__getitem__, words)))
-    except KeyError:  # another thread cleared the table meanwhile
-        return [t for t in (_term_of(w, stem_words, stops, keep_numbers) for w in words) if t]
+    out = []
+    for token in words:
+        term = table.get(token)
+        if term is None:
+            term = table[token] = _term_of(token, stem_words, stops, keep_numbers)
+        if term:
+            out.append(term)
+    return out
 
 
 #: Most distinct tokens remembered per term setting (about 100 MB at worst).
