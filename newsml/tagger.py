@@ -269,7 +269,8 @@ def weighted_terms(text: str, analyzer: Analyzer, weight: int) -> list[str]:
 
     The same terms as analysing the text with its headline written out
     ``weight`` more times before it, n-grams across the copies included,
-    without analysing the copies.
+    without analysing the copies (for an analyzer whose words never span a
+    line break, as the default fast tokenizer's).
     """
     end = text.find("\n")
     if not weight or end <= 0:
