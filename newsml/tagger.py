@@ -83,7 +83,7 @@ class TopicModel:
 
     @cached_property
     def _index(self) -> dict[str, int]:
-        return {str(term): i for i, term in enumerate(self.vocabulary.tolist())}
+        return dict(zip(self.vocabulary.tolist(), range(len(self.vocabulary)), strict=True))
 
     @cached_property
     def _analyzer(self) -> Analyzer:

@@ -28,7 +28,7 @@ _WORD_TOKENIZER = destructive.NLTKWordTokenizer()
 # A word: letters/digits, possibly joined by an inner apostrophe, hyphen or period
 # ("don't", "high-speed", "u.s").
 _TERM = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
-_POSSESSIVE = re.compile(r"['\u2019]s$")
+_POSSESSIVE = ("'s", "\u2019s")
 
 
 def tokenize(text: str) -> list[str]:
@@ -100,8 +100,8 @@ def _term_table(stem_words: bool, stops: frozenset[str], keep_numbers: bool) -> 
 
 def _term_of(token: str, stem_words: bool, stops: frozenset[str], keep_numbers: bool) -> str:
     """The index term of one lower-case token, or "" when it is dropped."""
-    word = _POSSESSIVE.sub("", token)
-    if len(word) < 2 or word in stops or not (keep_numbers or any(ch.isalpha() for ch in word)):
+    word = token[:-2] if token.endswith(_POSSESSIVE) else token
+    if len(word) < 2 or word in stops or not (keep_numbers or any(map(str.isalpha, word))):
         return ""
     return stem(word) if stem_words else word
 
