@@ -6,7 +6,7 @@
   the order of their relative POSIX paths;
 * :mod:`newsml.resume` decides, for ``--resume``, which old records stay;
 * :mod:`newsml.tasks` carries chunks of files to the workers (in this
-  process, joblib's loky processes or a Dask cluster; see
+  process, loky processes or a Dask cluster; see
   :mod:`newsml.backends`), which run :mod:`newsml.pipeline` and return the
   formatted lines of :mod:`newsml.records`;
 * :mod:`newsml.batch_output` writes the lines, whole records only.
