@@ -238,7 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"file name pattern, repeatable (default: {' '.join(DEFAULT_PATTERNS)}); a pattern with / "
         "matches the end of the relative path",
     )
-    score.add_argument("--html", action="store_true", help="also score *.html and *.htm (needs newsml[html])")
+    score.add_argument(
+        "--html", action="store_true", help="also score *.html and *.htm, gzipped or not (needs newsml[html])"
+    )
     score.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
     score.add_argument(
         "--format",

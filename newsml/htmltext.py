@@ -29,8 +29,8 @@ class NoMainTextError(ArticleError):
 
 
 def is_html_name(name: str) -> bool:
-    """Whether a file name ends in ``.html`` or ``.htm`` (any case)."""
-    return name.lower().endswith(HTML_SUFFIXES)
+    """Whether a file name ends in ``.html`` or ``.htm`` (any case), perhaps followed by ``.gz``."""
+    return name.lower().removesuffix(".gz").endswith(HTML_SUFFIXES)
 
 
 def html_available() -> bool:

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
-#: Files scored when no pattern is given.
-DEFAULT_PATTERNS: tuple[str, ...] = ("*.txt",)
+#: Files scored when no pattern is given (gzip-compressed ones too).
+DEFAULT_PATTERNS: tuple[str, ...] = ("*.txt", "*.txt.gz")
 #: Patterns added by ``html=True`` (``--html``).
-HTML_PATTERNS: tuple[str, ...] = ("*.html", "*.htm")
+HTML_PATTERNS: tuple[str, ...] = ("*.html", "*.htm", "*.html.gz", "*.htm.gz")
 
 
 def iter_article_files(

@@ -3,7 +3,9 @@
 UTF-8 (with or without BOM) and UTF-16 with BOM are recognised; anything else
 falls back to cp1252, then latin-1, which map every byte. Line endings are
 normalised to ``\\n``. Files with NUL bytes or many control characters are
-refused as not text.
+refused as not text. Gzip-compressed files (``page.html.gz``, as crawlers and
+web archives store pages; recognised by their first bytes, not their name)
+are decompressed as they are read, within the same size limit.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import codecs
 import os
 import re
 import stat
+import zlib
 from typing import BinaryIO
 
 from newsml.errors import ArticleTooLargeError, EmptyArticleError, NotTextError
@@ -27,6 +30,7 @@ DEFAULT_MAX_BYTES = 5_000_000
 # which decoded text is taken for binary data.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
@@ -39,6 +43,8 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _strict(data, "utf-16", source)
     else:
+        if data.startswith(_GZIP_MAGIC):
+            raise NotTextError("gzip-compressed data; read_bytes and parse_article decompress it", source)
         if b"\x00" in data:
             raise NotTextError("contains NUL bytes; not a text file", source)
         try:
@@ -94,7 +100,36 @@ def read_stream(stream: BinaryIO, max_bytes: int | None = DEFAULT_MAX_BYTES, sou
     data = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
     if max_bytes is not None and len(data) > max_bytes:
         raise ArticleTooLargeError(f"more than {max_bytes} bytes is over the limit", source)
-    return data
+    return gunzip(data, max_bytes, source)
+
+
+def gunzip(data: bytes, max_bytes: int | None = DEFAULT_MAX_BYTES, source: str = "<bytes>") -> bytes:
+    """``data`` decompressed when it is gzip-compressed (it starts with gzip's magic bytes), else ``data``.
+
+    The decompressed size is held to ``max_bytes`` as it is produced (a small
+    file that expands without end is refused early). Raises
+    :class:`ArticleTooLargeError` past the limit and :class:`NotTextError`
+    for damaged or truncated gzip data, naming ``source``.
+    """
+    if not data.startswith(_GZIP_MAGIC):
+        return data
+    parts: list[bytes] = []
+    size = 0
+    rest = data
+    while rest.startswith(_GZIP_MAGIC):  # one gzip member after another; trailing padding is ignored
+        member = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            part = member.decompress(rest) if max_bytes is None else member.decompress(rest, max_bytes + 1 - size)
+        except zlib.error as exc:
+            raise NotTextError(f"damaged gzip data ({exc})", source) from None
+        size += len(part)
+        if max_bytes is not None and size > max_bytes:
+            raise ArticleTooLargeError(f"decompresses to more than {max_bytes} bytes, over the limit", source)
+        if not member.eof:
+            raise NotTextError("truncated gzip data", source)
+        parts.append(part)
+        rest = member.unused_data
+    return b"".join(parts)
 
 
 def read_text(path: str | os.PathLike[str], max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:

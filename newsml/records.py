@@ -1,6 +1,6 @@
 """Output records of a scored article: the fields, their JSON lines and CSV rows, and parsing them back.
 
-A record per file: relative path, SHA-256 of the file's bytes, title, summary
+A record per file: relative path, SHA-256 of the file's bytes (decompressed, for gzip), title, summary
 sentences, topics with probabilities, sentence and word counts of the body,
 and ``error`` (``None`` when the file was scored). A file that cannot be
 scored gets a record whose ``error`` reads ``"<kind>: <reason>"`` (kinds in

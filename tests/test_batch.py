@@ -277,6 +277,30 @@ def test_html_articles(tmp_path: Path, model_path: Path) -> None:
     assert page["title"].startswith("Ferry strike ends")
 
 
+def test_gzipped_files_score_as_their_contents(tmp_path: Path, model_path: Path) -> None:
+    # Crawlers and web archives store pages gzipped: a gzipped article or page
+    # gives the record of its contents, and the same record on --resume.
+    import gzip
+
+    plain, packed = tmp_path / "plain", tmp_path / "packed"
+    plain.mkdir()
+    packed.mkdir()
+    for i in range(3):
+        (plain / f"a{i}.txt").write_text(article(i), encoding="utf-8")
+        (packed / f"a{i}.txt.gz").write_bytes(gzip.compress(article(i).encode("utf-8")))
+    (plain / "page.html").write_text(_PAGE, encoding="utf-8")
+    (packed / "page.html.gz").write_bytes(gzip.compress(_PAGE.encode("utf-8")))
+    run(plain, tmp_path / "plain.jsonl", model_path, html=True)
+    run(packed, tmp_path / "packed.jsonl", model_path, html=True, jobs=2)
+    want, got = jsonl(tmp_path / "plain.jsonl"), jsonl(tmp_path / "packed.jsonl")
+    assert [r["path"] for r in got] == [r["path"] + ".gz" for r in want]
+    assert [{**r, "path": None} for r in got] == [{**r, "path": None} for r in want]
+    assert all(r["error"] is None for r in got)
+    before = (tmp_path / "packed.jsonl").read_bytes()
+    run(packed, tmp_path / "packed.jsonl", model_path, html=True, resume=True)
+    assert (tmp_path / "packed.jsonl").read_bytes() == before
+
+
 def test_html_without_trafilatura_names_the_extra(tmp_path: Path, model_path: Path, monkeypatch) -> None:
     from newsml import htmltext
 

@@ -68,3 +68,14 @@ def test_real_pages_over_a_megabyte_are_scored_and_summarized(tmp_path: Path, mo
     capsys.readouterr()
     assert main(["summarize", str(pages[0])]) == EXIT_OK
     assert capsys.readouterr().out.strip()
+
+
+@pytest.mark.parametrize(
+    ("name", "html"),
+    [("page.html", True), ("page.HTM", True), ("page.html.gz", True), ("page.Html.GZ", True),
+     ("notes.txt.gz", False), ("page.gz", False), ("page.html.zip", False)],
+)  # fmt: skip
+def test_html_names_gzipped_or_not(name, html):
+    from newsml.htmltext import is_html_name
+
+    assert is_html_name(name) is html

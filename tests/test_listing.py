@@ -29,3 +29,13 @@ def test_listing_patterns(tmp_path: Path) -> None:
     html = ("*.txt", *HTML_PATTERNS)
     assert [r for r, _ in iter_article_files(tmp_path, html)] == ["x.txt", "y.html", "z.htm"]
     assert [r for r, _ in iter_article_files(tmp_path, ("*.txt",), exclude=["x.txt"])] == []
+
+
+def test_gzipped_articles_are_listed_by_default_and_with_html(tmp_path: Path) -> None:
+    from newsml.listing import DEFAULT_PATTERNS
+
+    for name in ("a.txt", "b.txt.gz", "c.html.gz", "d.htm", "e.tar.gz", "f.gz"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [r for r, _ in iter_article_files(tmp_path)] == ["a.txt", "b.txt.gz"]
+    both = (*DEFAULT_PATTERNS, *HTML_PATTERNS)
+    assert [r for r, _ in iter_article_files(tmp_path, both)] == ["a.txt", "b.txt.gz", "c.html.gz", "d.htm"]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from newsml.errors import ArticleError, ArticleTooLargeError, EmptyArticleError, NotTextError
 from newsml.preprocess import decode_bytes, parse_article, read_text
+from newsml.reading import read_bytes
 
 # Non-ASCII on purpose: a pound sign, curly quotes, an accented name.
 TEXT = "Café owner’s “best year”\n\nSales rose to £12,000 in May.\nMs. Núñez was pleased.\n"
@@ -259,3 +260,49 @@ def test_folders_are_not_regular_files(tmp_path):
 
     with pytest.raises(NotRegularFileError):
         read_bytes(tmp_path)
+
+
+# ------------------------------------------------------------------- gzip
+def test_a_gzipped_article_is_read_as_its_text(tmp_path):
+    import gzip
+
+    text = "Port reopens\n\nThe port reopened on Tuesday after a strike, officials said.\n"
+    path = write(tmp_path, "a.txt.gz", gzip.compress(text.encode("utf-8")))
+    assert read_text(path) == text
+    assert read_bytes(path) == text.encode("utf-8")
+
+
+def test_gzip_members_one_after_another_are_all_read(tmp_path):
+    import gzip
+
+    data = gzip.compress(b"First part. ") + gzip.compress(b"Second part.")
+    assert read_text(write(tmp_path, "two.gz", data)) == "First part. Second part."
+
+
+def test_a_gzipped_file_that_expands_past_the_limit_is_refused_as_it_expands(tmp_path):
+    import gzip
+
+    bomb = gzip.compress(b"a" * 2_000_000)  # about 2 kB on disk
+    path = write(tmp_path, "bomb.txt.gz", bomb)
+    with pytest.raises(ArticleTooLargeError, match="bomb.txt.gz"):
+        read_bytes(path, max_bytes=1_000_000)
+    assert len(read_bytes(path, max_bytes=2_000_000)) == 2_000_000
+
+
+@pytest.mark.parametrize("cut", ["truncated", "damaged"])
+def test_damaged_gzip_data_is_not_text(tmp_path, cut):
+    import gzip
+
+    data = gzip.compress(("The council met on Monday. " * 200).encode("utf-8"))
+    data = data[: len(data) // 2] if cut == "truncated" else data[:10] + b"\xff" * 20 + data[30:]
+    with pytest.raises(NotTextError, match="gzip"):
+        read_text(write(tmp_path, f"{cut}.gz", data))
+
+
+def test_gzipped_bytes_are_parsed_and_bare_decoding_says_what_they_are():
+    import gzip
+
+    data = gzip.compress(b"Port reopens\n\nThe port reopened on Tuesday after a strike, officials said.\n")
+    assert parse_article(data).title == "Port reopens"
+    with pytest.raises(NotTextError, match="gzip-compressed"):
+        decode_bytes(data)

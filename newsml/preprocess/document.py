@@ -9,7 +9,7 @@ from newsml.errors import EmptyArticleError
 from newsml.preprocess.clean import DEFAULT_OPTIONS, CleanOptions, clean_text
 from newsml.preprocess.sentences import sentence_spans
 from newsml.preprocess.words import tokenize
-from newsml.reading import DEFAULT_MAX_BYTES, check_text, decode_bytes, read_text
+from newsml.reading import DEFAULT_MAX_BYTES, check_text, decode_bytes, gunzip, read_text
 
 _PARAGRAPH_SEP = "\n\n"
 
@@ -60,8 +60,9 @@ def parse_article(
     """Read, clean and split one article.
 
     ``article`` is the text itself (``str``), its raw bytes, or a path
-    (``pathlib.Path`` / ``os.PathLike``; a plain ``str`` is always text).
-    ``max_bytes`` limits file size. Raises :class:`~newsml.errors.ArticleError`
+    (``pathlib.Path`` / ``os.PathLike``; a plain ``str`` is always text);
+    gzip-compressed bytes and files are decompressed. ``max_bytes`` limits
+    the size of a file and of decompressed data. Raises :class:`~newsml.errors.ArticleError`
     subclasses naming ``source`` for empty, binary or oversized input.
     """
     if isinstance(article, os.PathLike):
@@ -69,7 +70,7 @@ def parse_article(
         text = read_text(article, max_bytes=max_bytes)
     elif isinstance(article, (bytes, bytearray)):
         source = source or "<bytes>"
-        text = decode_bytes(bytes(article), source)
+        text = decode_bytes(gunzip(bytes(article), max_bytes, source), source)
     elif isinstance(article, str):
         source = source or "<text>"
         text = check_text(article, source)
