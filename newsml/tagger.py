@@ -89,6 +89,31 @@ class TopicModel:
     def _analyzer(self) -> Analyzer:
         return Analyzer(ngram_range=(int(self.options[3]), int(self.options[4])))
 
+    @cached_property
+    def _pairs(self) -> _PairIndex | None:
+        """The vocabulary as word ids and word-pair keys, for models of words and word pairs (n-grams up to 2)."""
+        if int(self.options[4]) > 2:
+            return None
+        words: dict[str, int] = {}
+        singles, firsts, seconds, pair_columns = [], [], [], []
+        for column, term in enumerate(self.vocabulary.tolist()):
+            parts = term.split(" ")
+            if len(parts) > 2:  # never produced by the analyzer: it cannot match
+                continue
+            ids = [words.setdefault(part, len(words)) for part in parts]
+            if len(ids) == 1:
+                singles.append((ids[0], column))
+            else:
+                firsts.append(ids[0])
+                seconds.append(ids[1])
+                pair_columns.append(column)
+        word_column = np.full(len(words), -1, dtype=np.int64)
+        for word, column in singles:
+            word_column[word] = column
+        keys = np.asarray(firsts, dtype=np.int64) * len(words) + np.asarray(seconds, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        return _PairIndex(words, word_column, keys[order], np.asarray(pair_columns, dtype=np.int64)[order])
+
     # ------------------------------------------------------------- predict
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Each topic's calibrated linear score of each text, (n, n_topics): the SVMs' log-odds averaged."""
@@ -112,17 +137,9 @@ class TopicModel:
 
     def _tfidf(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         """Text, vocabulary index and, per view, TF-IDF value (unit length per text) of each term of ``texts``."""
-        lookup, analyzer, weight = self._index.get, self._analyzer, self.title_weight_
-        ids: list[int] = []
-        bounds = [0]
-        for text in texts:
-            ids.extend(map(lookup, weighted_terms(text, analyzer, weight), repeat(-1)))  # -1: not in the vocabulary
-            bounds.append(len(ids))
-        found = np.asarray(ids, dtype=np.int64)
-        text_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
-        known = found >= 0
+        found_text, found = self._found(texts) if self._pairs is None else self._found_pairs(texts, self._pairs)
         n_terms = len(self.vocabulary)
-        keys, counts = np.unique(text_of[known] * n_terms + found[known], return_counts=True)
+        keys, counts = np.unique(found_text * n_terms + found, return_counts=True)
         rows, columns = keys // n_terms, keys % n_terms
         view_weights = []
         for view in self.views.tolist():
@@ -133,6 +150,48 @@ class TopicModel:
             norms = np.sqrt(np.bincount(rows, weights=w * w, minlength=len(texts)))
             view_weights.append(w / np.where(norms > 0, norms, 1.0)[rows])
         return rows, columns, view_weights
+
+    def _found(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The text and the vocabulary index of each term of ``texts`` found in the vocabulary."""
+        lookup, analyzer, weight = self._index.get, self._analyzer, self.title_weight_
+        ids: list[int] = []
+        bounds = [0]
+        for text in texts:
+            ids.extend(map(lookup, weighted_terms(text, analyzer, weight), repeat(-1)))  # -1: not in the vocabulary
+            bounds.append(len(ids))
+        found = np.asarray(ids, dtype=np.int64)
+        text_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
+        known = found >= 0
+        return text_of[known], found[known]
+
+    def _found_pairs(self, texts: list[str], index: _PairIndex) -> tuple[np.ndarray, np.ndarray]:
+        """What :meth:`_found` gives, with word pairs looked up as integer keys instead of joined strings."""
+        lookup, analyzer, weight = index.words.get, self._analyzer, self.title_weight_
+        ids: list[int] = []
+        bounds = [0]
+        for text in texts:
+            ids.extend(map(lookup, weighted_unigrams(text, analyzer, weight), repeat(-1)))  # -1: in no term
+            bounds.append(len(ids))
+        words = np.asarray(ids, dtype=np.int64)
+        text_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
+        found_text, found = [], []
+        lo, hi = int(self.options[3]), int(self.options[4])
+        if lo == 1:
+            column = np.where(words >= 0, index.word_column[np.maximum(words, 0)], -1)
+            single = column >= 0
+            found_text.append(text_of[single])
+            found.append(column[single])
+        if hi == 2 and len(words) > 1 and len(index.pair_keys):
+            first, second = words[:-1], words[1:]
+            pair = (text_of[:-1] == text_of[1:]) & (first >= 0) & (second >= 0)  # within one text
+            keys = first[pair] * len(index.words) + second[pair]
+            at = np.minimum(np.searchsorted(index.pair_keys, keys), len(index.pair_keys) - 1)
+            hit = index.pair_keys[at] == keys
+            found_text.append(text_of[:-1][pair][hit])
+            found.append(index.pair_columns[at[hit]])
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(found_text), np.concatenate(found)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probability of each topic, (n, n_topics); rows sum to one for single-label models."""
@@ -264,6 +323,24 @@ def check_texts(texts: object, name: str) -> list[str]:
     return texts
 
 
+@dataclass(frozen=True)
+class _PairIndex:
+    """A vocabulary of words and word pairs as integers: pairs are found without joining strings."""
+
+    words: dict[str, int]  # every word of a term -> word id
+    word_column: np.ndarray  # word id -> its column as a term of its own, or -1
+    pair_keys: np.ndarray  # sorted: first word id * len(words) + second word id
+    pair_columns: np.ndarray  # the column of each pair key
+
+
+def weighted_unigrams(text: str, analyzer: Analyzer, weight: int) -> list[str]:
+    """The single terms of :func:`weighted_terms`: the headline's counted ``weight`` more times."""
+    end = text.find("\n")
+    if not weight or end <= 0:
+        return analyzer.unigrams(text)
+    return analyzer.unigrams(text[:end]) * (weight + 1) + analyzer.unigrams(text[end:])
+
+
 def weighted_terms(text: str, analyzer: Analyzer, weight: int) -> list[str]:
     """The terms of ``text`` with its first line (the headline) counted ``weight`` more times.
 
@@ -272,11 +349,7 @@ def weighted_terms(text: str, analyzer: Analyzer, weight: int) -> list[str]:
     without analysing the copies (for an analyzer whose words never span a
     line break, as the default fast tokenizer's).
     """
-    end = text.find("\n")
-    if not weight or end <= 0:
-        return analyzer(text)
-    head = analyzer.unigrams(text[:end])
-    return analyzer.ngrams(head * (weight + 1) + analyzer.unigrams(text[end:]))
+    return analyzer.ngrams(weighted_unigrams(text, analyzer, weight))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

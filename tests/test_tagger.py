@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,3 +38,42 @@ def test_headline_weight_counts_its_terms_again():
 def test_text_without_a_headline_is_read_as_is(text):
     analyzer = Analyzer()
     assert weighted_terms(text, analyzer, 3) == analyzer(text)
+
+
+# ----------------------------------------------------- word pairs as integers
+_WORDS = ["tariff", "steel", "export", "court", "ruled", "labour", "talks", "mediator", "the", "of", "rose", "fell"]
+
+
+@pytest.fixture(scope="module", params=[0, 2])
+def pair_model(request):
+    # A headline counted three times (as single-label models do): pairs across its copies count too.
+    from newsml.corpus import load_default_corpus
+    from newsml.topic_model import TopicClassifier
+
+    corpus = load_default_corpus()
+    return TopicClassifier(cv=2, title_weight=request.param).fit(corpus.texts, corpus.labels).model_
+
+
+def _string_path(model):
+    import copy
+
+    plain = copy.copy(model)
+    plain.__dict__["_pairs"] = None  # the cached index of word pairs: off
+    return plain
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS + ["\n", "Steel's", "exports."]), max_size=40), min_size=1, max_size=5))
+def test_pairs_as_integers_score_as_joined_strings(pair_model, token_lists):
+    # Looking word pairs up as integer keys must give exactly the scores of
+    # looking up the joined strings "word word", headline weighting included.
+    texts = [" ".join(tokens) for tokens in token_lists]
+    assert pair_model._pairs is not None
+    assert np.array_equal(pair_model.decision_function(texts), _string_path(pair_model).decision_function(texts))
+
+
+def test_pairs_as_integers_on_the_corpus(pair_model):
+    from newsml.corpus import load_default_corpus
+
+    texts = load_default_corpus().texts
+    assert np.array_equal(pair_model.decision_function(texts), _string_path(pair_model).decision_function(texts))
