@@ -62,18 +62,35 @@ def _string_path(model):
     return plain
 
 
+def _found(model, texts, pairs: bool):
+    text_of, column = model._found_pairs(texts, model._pairs) if pairs else model._found(texts)
+    return sorted(zip(text_of.tolist(), column.tolist(), strict=True))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_WORDS + ["\n", "Steel's", "exports."]), max_size=40), min_size=1, max_size=5))
-def test_pairs_as_integers_score_as_joined_strings(pair_model, token_lists):
-    # Looking word pairs up as integer keys must give exactly the scores of
-    # looking up the joined strings "word word", headline weighting included.
+def test_pairs_as_integers_find_the_terms_of_joined_strings(pair_model, token_lists):
+    # Looking word pairs up as integer keys must find exactly the terms that
+    # looking up the joined strings "word word" finds, headline weighting included.
     texts = [" ".join(tokens) for tokens in token_lists]
     assert pair_model._pairs is not None
-    assert np.array_equal(pair_model.decision_function(texts), _string_path(pair_model).decision_function(texts))
+    assert _found(pair_model, texts, pairs=True) == _found(pair_model, texts, pairs=False)
+
+
+def test_a_few_texts_are_scored_without_building_the_pair_index(pair_model):
+    import copy
+
+    fresh = copy.copy(pair_model)
+    fresh.__dict__.pop("_pairs", None)
+    fresh.decision_function(["Steel tariffs\nThe court ruled on steel exports."])
+    assert "_pairs" not in fresh.__dict__
+    fresh.decision_function(["Steel tariffs rose."] * 40)
+    assert "_pairs" in fresh.__dict__
 
 
 def test_pairs_as_integers_on_the_corpus(pair_model):
     from newsml.corpus import load_default_corpus
 
     texts = load_default_corpus().texts
+    assert len(texts) >= 32  # enough texts for the pair index
     assert np.array_equal(pair_model.decision_function(texts), _string_path(pair_model).decision_function(texts))
