@@ -12,7 +12,7 @@ import and load.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
@@ -158,27 +158,26 @@ class TopicModel:
 
     def _found(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The text and the vocabulary index of each term of ``texts`` found in the vocabulary."""
-        lookup, analyzer, weight = self._index.get, self._analyzer, self.title_weight_
-        ids: list[int] = []
-        bounds = [0]
-        for text in texts:
-            ids.extend(map(lookup, weighted_terms(text, analyzer, weight), repeat(-1)))  # -1: not in the vocabulary
-            bounds.append(len(ids))
-        found = np.asarray(ids, dtype=np.int64)
-        text_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
+        found, text_of = self._ids(texts, weighted_terms, self._index)
         known = found >= 0
         return text_of[known], found[known]
 
-    def _found_pairs(self, texts: list[str], index: _PairIndex) -> tuple[np.ndarray, np.ndarray]:
-        """What :meth:`_found` gives, with word pairs looked up as integer keys instead of joined strings."""
-        lookup, analyzer, weight = index.words.get, self._analyzer, self.title_weight_
-        ids: list[int] = []
+    def _ids(
+        self, texts: list[str], terms_of: Callable[[str, Analyzer, int], list[str]], ids: dict[str, int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The id in ``ids`` (-1 if none) of each term ``terms_of`` gives for ``texts``, and the text it is in."""
+        lookup, analyzer, weight = ids.get, self._analyzer, self.title_weight_
+        found: list[int] = []
         bounds = [0]
         for text in texts:
-            ids.extend(map(lookup, weighted_unigrams(text, analyzer, weight), repeat(-1)))  # -1: in no term
-            bounds.append(len(ids))
-        words = np.asarray(ids, dtype=np.int64)
+            found.extend(map(lookup, terms_of(text, analyzer, weight), repeat(-1)))
+            bounds.append(len(found))
         text_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
+        return np.asarray(found, dtype=np.int64), text_of
+
+    def _found_pairs(self, texts: list[str], index: _PairIndex) -> tuple[np.ndarray, np.ndarray]:
+        """What :meth:`_found` gives, with word pairs looked up as integer keys instead of joined strings."""
+        words, text_of = self._ids(texts, weighted_unigrams, index.words)  # -1: a word of no term
         found_text, found = [], []
         lo, hi = int(self.options[3]), int(self.options[4])
         if lo == 1:

@@ -271,7 +271,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         log-odds (with one weighting, its SVM's signed distance, scaled).
         """
         check_is_fitted(self, "model_")
-        return self.model_.decision_function(check_texts(texts, "texts"))
+        return self.model_.decision_function(texts)  # which checks them
 
     def _features(self, texts: list[str]) -> sparse.csr_matrix:
         """The stacked TF-IDF views (``views_``) of ``texts``, the columns ``coef_`` weighs."""
@@ -308,7 +308,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         each topic's own probability.
         """
         check_is_fitted(self, "model_")
-        return self.model_.predict_proba(check_texts(texts, "texts"))
+        return self.model_.predict_proba(texts)  # which checks them
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """Topic ids of each text, most likely first (possibly empty)."""
@@ -317,7 +317,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     def predict_with_proba(self, texts: Sequence[str]) -> list[list[tuple[str, float]]]:
         """``(topic, probability)`` pairs of the predicted topics of each text."""
         check_is_fitted(self, "model_")
-        return self.model_.predict_with_proba(check_texts(texts, "texts"))
+        return self.model_.predict_with_proba(texts)  # which checks them
 
     def chosen_topics(self, probs: np.ndarray) -> np.ndarray:
         """Boolean (n, n_topics) of the topics :meth:`predict` gives for ``predict_proba``'s rows.

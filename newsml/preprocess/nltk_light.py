@@ -30,8 +30,8 @@ def _is_nltk(name: str) -> bool:
     return name == "nltk" or name.startswith("nltk.")
 
 
-def load(*names: str, packages: tuple[str, ...] = _PLACEHOLDERS) -> list[types.ModuleType]:
-    """The modules ``names``, imported without ``nltk/__init__`` under placeholder ``packages``."""
+def load(*names: str) -> list[types.ModuleType]:
+    """The modules ``names`` (under ``nltk.tokenize``), imported without ``nltk/__init__``."""
     if "nltk" in sys.modules:
         return [importlib.import_module(name) for name in names]
     before = {name for name in sys.modules if _is_nltk(name)}
@@ -40,7 +40,7 @@ def load(*names: str, packages: tuple[str, ...] = _PLACEHOLDERS) -> list[types.M
         root = list(spec.submodule_search_locations or [])[0] if spec else None
         if root is None:
             raise ImportError("nltk is not installed as a package")
-        for package in packages:
+        for package in _PLACEHOLDERS:
             placeholder = types.ModuleType(package)
             placeholder.__path__ = ["/".join([root, *package.split(".")[1:]])]
             placeholder.__package__ = package
