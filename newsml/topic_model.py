@@ -204,7 +204,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
                 self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
         self.cv_probabilities_ = probs
         self.n_vocabulary_ = counts.shape[1]
-        self.model_ = self._topic_model()
+        # Built here, so that the fitted estimator scores a first batch as fast as later ones.
+        self.model_ = self._topic_model().build_lookups()
         return self
 
     def _topic_model(self) -> TopicModel:

