@@ -20,6 +20,7 @@ from itertools import repeat
 
 import numpy as np
 from scipy import sparse
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -225,7 +226,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _fit_svms(self, X: sparse.csr_matrix, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        results = [_fit_one(X, Y[:, j], self.C, self.class_weight, self.random_state) for j in range(Y.shape[1])]
+        # X and Y were checked once, here; scikit-learn would check them again for every topic.
+        with config_context(assume_finite=True, skip_parameter_validation=True):
+            results = [_fit_one(X, Y[:, j], self.C, self.class_weight, self.random_state) for j in range(Y.shape[1])]
         coefs = np.vstack([c for c, _ in results]).astype(np.float32)
         intercepts = np.array([b for _, b in results], dtype=np.float32)
         return coefs, intercepts
