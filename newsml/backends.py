@@ -10,8 +10,8 @@ the backend.
 * :class:`LocalBackend` (``--jobs N``) uses the loky process pool behind
   ``joblib.Parallel`` (``loky.get_reusable_executor``; the loky package
   itself, not joblib's copy of it: importing joblib costs the parent and
-  every worker about 0.2 s more), driven directly so that the caller, not only the dispatcher, bounds the
-  chunks in flight. Workers read the files themselves and keep the model they
+  every worker about 0.2 s more), driven directly so that the caller, not
+  only the dispatcher, bounds the chunks in flight. Workers read the files themselves and keep the model they
   loaded for the life of the process; BLAS threads are limited to one per
   worker.
 * :class:`DaskBackend` (``--backend dask``) connects to an existing

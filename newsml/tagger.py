@@ -92,9 +92,9 @@ class TopicModel:
         return Analyzer(ngram_range=(int(self.options[3]), int(self.options[4])))
 
     def build_lookups(self) -> TopicModel:
-        """Build the term lookups now rather than when texts first need them (then only ``O(vocabulary)`` time).
+        """Build the term lookups now, not when texts first need them; returns the model.
 
-        Calls of fewer than 32 texts need only the term index; larger ones also the word-pair index.
+        Calls of fewer than 32 texts use the term index; larger ones the word-pair index.
         """
         self._index  # noqa: B018 (cached on first access)
         self._pairs  # noqa: B018
@@ -242,7 +242,7 @@ class TopicModel:
         names = self.classes.tolist()
         out: list[list[tuple[str, float]]] = [[] for _ in range(len(probs))]
         for i, j, p in zip(rows.tolist(), columns.tolist(), probs[rows, columns].tolist(), strict=True):
-            out[i].append((str(names[j]), p))
+            out[i].append((names[j], p))
         return out
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:

@@ -499,8 +499,6 @@ def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
     assert np.any(plain.thresholds_ > floor)  # so the floor did lower some threshold
 
 
-
-
 @pytest.mark.parametrize("params", [{"title_weight": 11}, {"ngram_range": (1, 6)}, {"ngram_range": (2, 1)}])
 def test_settings_a_model_file_cannot_hold_are_refused_before_fitting(tiny, params):
     texts, labels = tiny
