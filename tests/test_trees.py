@@ -57,7 +57,7 @@ def test_complete_tree_layout_scores_as_scikit_learn_does(data, max_depth) -> No
     model = HistGradientBoostingClassifier(max_iter=60, max_depth=max_depth, random_state=0).fit(clean, y)
     trees = compiled(model)
     assert trees is not None and trees.complete is not None
-    # Rows without missing values take the complete-tree walk, rows with them the general one.
+    # Without newsml's C module, rows with missing values take the general walk.
     np.testing.assert_allclose(trees.raw_predict(clean), model.decision_function(clean), rtol=0, atol=1e-10)
     np.testing.assert_allclose(trees.raw_predict(X[:50]), model.decision_function(X[:50]), rtol=0, atol=1e-10)
 
@@ -100,3 +100,51 @@ def test_arrays_that_do_not_describe_trees_are_refused(data) -> None:
     doubled["children"][2 * inner_nodes + 1] = doubled["children"][2 * inner_nodes]
     with pytest.raises(ValueError, match="do not form trees"):
         CompiledTrees(doubled)
+
+
+def _treewalk_or_skip():
+    """newsml's C tree walk; skipped only where no C compiler could have built it."""
+    import shutil
+    import sysconfig
+
+    from newsml import trees
+
+    if trees._treewalk is None:
+        compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+        if shutil.which(compiler):
+            pytest.fail(f"a C compiler ({compiler}) is here, but newsml._treewalk was not built at install")
+        pytest.skip("newsml._treewalk is not built (no C compiler at install): trees are walked by numpy")
+    return trees._treewalk
+
+
+@pytest.mark.parametrize("params", [{"max_depth": 6}, {"max_depth": None, "max_leaf_nodes": 63}])
+def test_the_c_walk_sums_the_same_leaves_as_the_numpy_walk(data, params) -> None:
+    _treewalk_or_skip()
+    X, y = data
+    model = HistGradientBoostingClassifier(max_iter=80, random_state=0, **params).fit(X, y)
+    trees = compiled(model)
+    assert (trees.complete is not None) == (params["max_depth"] == 6)
+    # Bit for bit, with missing values, on a strided view and on row counts around the C loop's groups of four.
+    for rows in (X, X[::3], X[:1], X[:6], X[:0]):
+        np.testing.assert_array_equal(trees.raw_predict(rows), trees._numpy_raw_predict(np.asarray(rows)))
+    if trees.complete is not None:
+        clean = np.nan_to_num(X[:40])
+        np.testing.assert_array_equal(trees.raw_predict(clean), trees._numpy_raw_predict(clean))
+
+
+def test_the_c_walk_refuses_arrays_that_lead_outside(data) -> None:
+    treewalk = _treewalk_or_skip()
+    X, y = data
+    model = HistGradientBoostingClassifier(max_iter=5, max_depth=3, random_state=0).fit(np.nan_to_num(X), y)
+    trees = compiled(model)
+    feature, threshold, missing_left, leaves = trees.complete.walk_arrays
+    rows = np.ascontiguousarray(np.nan_to_num(X[:9]))
+    out = np.empty((9, len(trees.roots)))
+    with pytest.raises(ValueError, match="outside the rows"):
+        treewalk.complete_leaf_values(feature + 6, threshold, missing_left, leaves, 3, rows, 6, out)
+    with pytest.raises(ValueError, match="out holds"):
+        treewalk.complete_leaf_values(feature, threshold, missing_left, leaves, 3, rows, 6, out[:5])
+    general = list(trees._walk_arrays)
+    general[3] = general[3] + 10_000  # children outside the trees
+    with pytest.raises(ValueError, match="outside the trees"):
+        treewalk.leaf_values(*general, rows, 6, out)
