@@ -151,8 +151,8 @@ complete_leaf_values(PyObject *self, PyObject *args)
         return NULL;
 
     Py_ssize_t n_trees = 0, n_rows = 0;
-    if (depth < 1 || depth > 20 || n_features <= 0) {
-        PyErr_SetString(PyExc_ValueError, "depth must be 1 to 20 and n_features positive");
+    if (depth < 0 || depth > 20 || n_features <= 0) {
+        PyErr_SetString(PyExc_ValueError, "depth must be 0 to 20 and n_features positive");
         goto done;
     }
     const Py_ssize_t inner = ((Py_ssize_t)1 << depth) - 1, width = inner + 1;

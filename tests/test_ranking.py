@@ -190,9 +190,12 @@ def test_sample_weights_decide_between_two_house_styles() -> None:
 def test_scores_equal_but_for_rounding_rank_by_position():
     # 0.1 + 0.2 exceeds 0.3 in the last bit: on another CPU's BLAS the two could
     # come out the other way round, so they must tie, and the earlier sentence wins.
-    from newsml.ranking.features import _rank_share
+    from newsml.ranking.features import _rank_shares
 
-    assert list(_rank_share(np.array([0.3, 0.1 + 0.2, 0.1]))) == [0.0, 0.5, 1.0]
+    assert list(_rank_shares(np.array([0.3, 0.1 + 0.2, 0.1]))) == [0.0, 0.5, 1.0]
+    # Each row of a stack is ranked on its own.
+    stacked = _rank_shares(np.array([[0.3, 0.1 + 0.2, 0.1], [0.1, 0.2, 0.3]]))
+    assert stacked.tolist() == [[0.0, 0.5, 1.0], [1.0, 0.5, 0.0]]
 
 
 def test_sentence_similarity_counts_content_words_a_long_stop_list_drops():

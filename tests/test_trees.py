@@ -117,13 +117,22 @@ def _treewalk_or_skip():
     return trees._treewalk
 
 
-@pytest.mark.parametrize("params", [{"max_depth": 6}, {"max_depth": None, "max_leaf_nodes": 63}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"max_depth": 6},
+        {"max_depth": None, "max_leaf_nodes": 63},
+        {"max_depth": 6, "min_samples_leaf": 400},  # no split allowed: trees of one leaf
+    ],
+)
 def test_the_c_walk_sums_the_same_leaves_as_the_numpy_walk(data, params) -> None:
     _treewalk_or_skip()
     X, y = data
     model = HistGradientBoostingClassifier(max_iter=80, random_state=0, **params).fit(X, y)
     trees = compiled(model)
     assert (trees.complete is not None) == (params["max_depth"] == 6)
+    if "min_samples_leaf" in params:
+        assert trees.complete.depth == 0
     # Bit for bit, with missing values, on a strided view and on row counts around the C loop's groups of four.
     for rows in (X, X[::3], X[:1], X[:6], X[:0]):
         np.testing.assert_array_equal(trees.raw_predict(rows), trees._numpy_raw_predict(np.asarray(rows)))

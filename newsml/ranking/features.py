@@ -30,7 +30,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 _DAMPING = 0.85
 _FREQUENCY_DAMPING = 0.4
-#: Scores equal to this many decimals tie when ranked (:func:`_rank_share`).
+#: Scores equal to this many decimals tie when ranked (:func:`_rank_shares`).
 _RANK_DECIMALS = 9
 _QUOTE = re.compile(r"[\"\u201c\u201d]")
 # Matched on lower-cased text: three times faster than re.IGNORECASE.
@@ -98,14 +98,16 @@ def title_similarity(title: str | None, matrix: TermMatrix) -> np.ndarray:
     return matrix.unit @ vec / norm if norm > 0 else np.zeros(n)
 
 
-def _rank_share(values: np.ndarray) -> np.ndarray:
-    """Rank of each value, highest first, as a share of the count (0 = top); ties go to the earlier sentence.
+def _rank_shares(values: np.ndarray) -> np.ndarray:
+    """Rank of each value in its row, highest first, as a share of the row's length (0 = top).
 
-    Values are rounded first: equal scores computed through BLAS differ in the
-    last bits from one CPU to another, and would otherwise rank differently.
+    Ties go to the earlier sentence. Values are rounded first: equal scores
+    computed through BLAS differ in the last bits from one CPU to another, and
+    would otherwise rank differently.
     """
-    n = len(values)
-    return np.argsort(np.argsort(-np.round(values, _RANK_DECIMALS), kind="stable"), kind="stable") / max(n - 1, 1)
+    n = values.shape[-1]
+    order = np.argsort(-np.round(values, _RANK_DECIMALS), axis=-1, kind="stable")
+    return np.argsort(order, axis=-1, kind="stable") / max(n - 1, 1)
 
 
 def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -> np.ndarray:
@@ -147,13 +149,11 @@ def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -
     novelty = out[:, column["novelty"]]
     novelty[0] = 1.0
     if n > 1:
-        novelty[1:] = 1.0 - np.tril(m.similarity, -1)[1:].max(axis=1)
+        novelty[1:] = 1.0 - np.where(_below_diagonal(n), m.similarity, 0.0)[1:].max(axis=1)
 
     out[:, column["budget_k"]] = float(k)
     out[:, column["budget_share"]] = k / n
     out[:, column["sentences_log"]] = np.log(n)
-    out[:, column["cosine_to_rest_rank"]] = _rank_share(loo)
-    out[:, column["pagerank_rank"]] = _rank_share(rank_pr)
     totals = m.counts.sum(axis=0)
     content = m.counts.sum(axis=1)
     overlap = (m.counts * (totals - m.counts)).sum(axis=1)
@@ -163,13 +163,24 @@ def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -
     frequency = overlap / np.maximum(content, 1.0) ** _FREQUENCY_DAMPING
     out[:, column["content_terms"]] = content
     out[:, column["shared_terms"]] = shared
-    out[:, column["shared_terms_rank"]] = _rank_share(shared)
     out[:, column["frequency"]] = frequency
-    out[:, column["frequency_rank"]] = _rank_share(frequency)
+    out[:, _RANK_COLUMNS] = _rank_shares(np.stack([loo, rank_pr, shared, frequency])).T
     return out
 
 
 _COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
+#: The rank columns, in the order :func:`sentence_features` stacks their scores.
+_RANK_COLUMNS = [
+    _COLUMN[name] for name in ("cosine_to_rest_rank", "pagerank_rank", "shared_terms_rank", "frequency_rank")
+]
+
+
+@lru_cache(maxsize=256)
+def _below_diagonal(n: int) -> np.ndarray:
+    """Mask of the entries below the diagonal of an ``n`` x ``n`` matrix (what each sentence follows)."""
+    mask = np.tri(n, k=-1, dtype=bool)
+    mask.flags.writeable = False
+    return mask
 
 
 @lru_cache(maxsize=256)
