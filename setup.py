@@ -1,9 +1,14 @@
-"""Build step for newsml's one C module; everything else is in pyproject.toml.
+"""Build step for newsml's two small C modules; everything else is in pyproject.toml.
 
-The module is optional: without a C compiler, newsml installs without it and
-walks its trees with numpy instead (same results, slower).
+Both are optional: without a C compiler, newsml installs without them and
+uses numpy and regular expressions instead (same results, slower).
 """
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("newsml._treewalk", ["newsml/_treewalk.c"], optional=True)])
+setup(
+    ext_modules=[
+        Extension("newsml._treewalk", ["newsml/_treewalk.c"], optional=True),
+        Extension("newsml._words", ["newsml/_words.c"], optional=True),
+    ]
+)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
+import sysconfig
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -59,3 +63,14 @@ def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from newsml.training import train
 
     return train(load_default_corpus(), out_dir=tmp_path_factory.mktemp("model"), cv_folds=0).model_path
+
+
+def c_module(name: str) -> ModuleType:
+    """newsml's C module ``name``, built at install; skips only where no C compiler could have built it."""
+    try:
+        return importlib.import_module(f"newsml.{name}")
+    except ImportError:
+        compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+        if shutil.which(compiler):
+            pytest.fail(f"a C compiler ({compiler}) is here, but newsml.{name} was not built at install")
+        pytest.skip(f"newsml.{name} is not built (no C compiler at install): newsml uses its Python fallback")

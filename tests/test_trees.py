@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import c_module
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from newsml.artifacts import predict_positive
@@ -102,21 +103,6 @@ def test_arrays_that_do_not_describe_trees_are_refused(data) -> None:
         CompiledTrees(doubled)
 
 
-def _treewalk_or_skip():
-    """newsml's C tree walk; skipped only where no C compiler could have built it."""
-    import shutil
-    import sysconfig
-
-    from newsml import trees
-
-    if trees._treewalk is None:
-        compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
-        if shutil.which(compiler):
-            pytest.fail(f"a C compiler ({compiler}) is here, but newsml._treewalk was not built at install")
-        pytest.skip("newsml._treewalk is not built (no C compiler at install): trees are walked by numpy")
-    return trees._treewalk
-
-
 @pytest.mark.parametrize(
     "params",
     [
@@ -126,7 +112,7 @@ def _treewalk_or_skip():
     ],
 )
 def test_the_c_walk_sums_the_same_leaves_as_the_numpy_walk(data, params) -> None:
-    _treewalk_or_skip()
+    c_module("_treewalk")
     X, y = data
     model = HistGradientBoostingClassifier(max_iter=80, random_state=0, **params).fit(X, y)
     trees = compiled(model)
@@ -142,7 +128,7 @@ def test_the_c_walk_sums_the_same_leaves_as_the_numpy_walk(data, params) -> None
 
 
 def test_the_c_walk_refuses_arrays_that_lead_outside(data) -> None:
-    treewalk = _treewalk_or_skip()
+    treewalk = c_module("_treewalk")
     X, y = data
     model = HistGradientBoostingClassifier(max_iter=5, max_depth=3, random_state=0).fit(np.nan_to_num(X), y)
     trees = compiled(model)

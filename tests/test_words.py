@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import joblib
 import pytest
+from conftest import c_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -223,6 +224,30 @@ def test_ascii_texts_give_the_terms_of_the_general_pattern(text):
     assert terms(text, stem_words=False, stop_words=None, keep_numbers=True) == expected
     if lowered.isascii():
         assert words._ASCII_TERM.findall(lowered) == words._TERM.findall(lowered)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("abcz09AZ'.-_ \n\t,;:!?\"()"), max_size=60)
+    | st.text(alphabet=st.characters(max_codepoint=127), max_size=60)
+)
+def test_the_c_word_finder_finds_the_patterns_words(text):
+    words = c_module("_words")
+    from newsml.preprocess.words import _ASCII_TERM
+
+    for variant in (text, text.lower()):
+        assert words.words(variant) == _ASCII_TERM.findall(variant)
+
+
+def test_the_c_word_finder_takes_ascii_str_only():
+    words = c_module("_words")
+    assert words.words("don't stop: high-speed u.s. trains, 3.5-inch -x- a'") == [
+        "don't", "stop", "high-speed", "u.s", "trains", "3.5-inch", "x", "a"
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="ASCII"):
+        words.words("caf\u00e9")
+    with pytest.raises(TypeError):
+        words.words(b"bytes")
 
 
 def test_stop_words_are_scikit_learns_list():
