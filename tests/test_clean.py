@@ -609,3 +609,25 @@ def test_the_headline_above_a_page_article_matches_the_body_by_stems() -> None:
     body = ["The river burst its banks on Monday after the town's flood defence failed in two places."]
     assert find_headline(candidates, body) == "Flood defences fail as river bursts its banks"
     assert find_headline(split_blocks("Menu\nWeather\nSport results and fixtures"), body) is None
+
+
+_CAPTION_WORDS = [
+    "AP", "Photo/Jane", "Roe)", "(AP", "Photo", "/", "Reuters/Kim", "Park", "REUTERS/Kim", "Getty", "Images/",
+    "image", "caption:", "Photo:", "said", "on", "Sunday.", "by", "Reporting", "Editing", "Jane", "a", "poll",
+    "Reuters/Ipsos.", "(Reuters", "Photo/Jane Roe).", "[photo]", "via", "Getty Images/Jo", "File", "-",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CAPTION_WORDS), min_size=1, max_size=12).map(" ".join) | st.text(max_size=60))
+def test_caption_lines_are_those_of_the_single_caption_pattern(line):
+    from newsml.preprocess import rules
+
+    # The two caption patterns, as the one pattern they were split from: the
+    # split (the second needs a "/") must not change which lines are captions.
+    whole = re.compile(
+        rules._CAPTION.pattern[:-2] + "|" + rules._PHOTO_CREDIT.pattern[4:], re.IGNORECASE
+    )
+    stripped = line.strip()
+    expected = bool(stripped) and len(stripped.split()) <= 40 and bool(whole.match(stripped))
+    assert rules.is_caption_line(line) == expected

@@ -42,7 +42,6 @@ _MD_QUOTE = re.compile(r"^\s*>\s?")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def strip_markup(line: str) -> str:
     line = _MD_REF_LINK.sub(lambda m: m.group(1), line)
     line = _PAREN_TARGET.sub("", line)
     line = _MD_EMPH.sub(lambda m: m.group(2), line)
-    return _SPACES.sub(" ", line).strip()
+    return " ".join(line.split())
 
 
 def count_links(raw: str) -> int:
@@ -112,7 +111,7 @@ def _sentence_blocks(lines: list[str]) -> list[Block]:
 
     blocks = []
     for line in lines:
-        line = _SPACES.sub(" ", line).strip()
+        line = " ".join(line.split())
         if not line:
             continue
         for i, (start, end) in enumerate(sentence_spans(line)):

@@ -69,7 +69,6 @@ class CleanText(NamedTuple):
 
 _CREDIT_WINDOW = 80
 _BLANK_LINES = re.compile(r"\n[ \t\f\v]*\n\s*")
-_SPACES = re.compile(r"\s+")
 _HEADLINE_MAX_WORDS = 25
 _HEADLINE_MAX_CHARS = 250
 
@@ -252,7 +251,7 @@ def find_headline(candidates: list[Block], body: list[str]) -> str | None:
     tail = _SITE_TAIL.search(best_text)
     if tail and len(tail.group().split()) <= 6:
         best_text = best_text[: tail.start()]
-    return _SPACES.sub(" ", best_text).strip()
+    return " ".join(best_text.split())
 
 
 def _clean_with_rules(text: str, options: CleanOptions) -> tuple[str | None, list[str]]:
@@ -272,7 +271,7 @@ def _clean_with_rules(text: str, options: CleanOptions) -> tuple[str | None, lis
         first_line, _, rest = blocks[0].partition("\n")
         later = [rest] + blocks[1:] if rest.strip() else blocks[1:]
         if looks_like_headline(first_line, later, options):
-            title = _SPACES.sub(" ", first_line).strip()
+            title = " ".join(first_line.split())
             blocks = later
     # Lines, each with the number of its paragraph, so that credits and promotion
     # lines ending the text are found across paragraph breaks.
@@ -286,7 +285,7 @@ def _clean_with_rules(text: str, options: CleanOptions) -> tuple[str | None, lis
         by_block.setdefault(i, []).append(ln)
     paragraphs = []
     for block_lines in by_block.values():  # in block order: lines are listed in order
-        paragraph = _SPACES.sub(" ", " ".join(block_lines)).strip()
+        paragraph = " ".join(" ".join(block_lines).split())
         if paragraph:
             paragraphs.append(paragraph)
     return title, paragraphs

@@ -93,6 +93,9 @@ _NAMES = (
     r"(?:(?:,\s*|\s+and\s+)(?-i:[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*)*))*"
     r"(?:\s+in\s+(?-i:[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*)*))?"
 )
+# Two patterns: the caption and credit forms that open the line, and the photo
+# credits ending it, which need a "/" ("AP Photo/Jane Roe"): most lines have
+# none, and the second pattern's leading ".*" is the costly part.
 _CAPTION = re.compile(
     r"^(?:"
     r"\(?(?:photo|photograph|picture|pic|image|images|video|caption|credit|illustration|"
@@ -103,7 +106,12 @@ _CAPTION = re.compile(
     r"\[(?:photo|image|picture|video|graphic|illustration)s?\b[^\]]*\]|"
     r"image (?:copyright|caption|source)\b.*|"
     # "Reporting by Jane Roe; Editing by John Doe", in brackets or not.
-    rf"\(?{_CREDIT_ROLE}(?: by|:)\s+{_NAMES}(?:\s*;\s*{_CREDIT_ROLE}(?: by|:)\s+{_NAMES})*\)?\.?|"
+    rf"\(?{_CREDIT_ROLE}(?: by|:)\s+{_NAMES}(?:\s*;\s*{_CREDIT_ROLE}(?: by|:)\s+{_NAMES})*\)?\.?"
+    r")$",
+    re.IGNORECASE,
+)
+_PHOTO_CREDIT = re.compile(
+    r"^(?:"
     # A photo credit: "(AP Photo/Jane Roe)" ending a caption, "Reuters Photo/Jane Roe",
     # a line that is only "Reuters/Jane Roe",
     # or after a caption's last sentence ("... on Sunday. REUTERS/Kim Park"); not "a poll by Reuters/Ipsos."
@@ -144,7 +152,11 @@ def is_boilerplate_line(line: str) -> bool:
 def is_caption_line(line: str) -> bool:
     """Whether ``line`` is a stand-alone photo caption or credit line."""
     stripped = line.strip()
-    return bool(stripped) and len(stripped.split()) <= _CAPTION_MAX_WORDS and bool(_CAPTION.match(stripped))
+    return (
+        bool(stripped)
+        and len(stripped.split()) <= _CAPTION_MAX_WORDS
+        and bool(_CAPTION.match(stripped) or ("/" in stripped and _PHOTO_CREDIT.match(stripped)))
+    )
 
 
 def is_byline(line: str) -> bool:
