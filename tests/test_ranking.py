@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import c_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
@@ -228,3 +229,41 @@ def test_surface_features_follow_their_plain_definitions(text) -> None:
     assert _surface(text)[4] == len(capitalised)
     for words in ("He said", "as Stated", "told", "according to Reuters", "Officials Added:"):
         assert _surface(f"{text} {words}")[2] == 1.0
+
+
+def _both_graph_features(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    from newsml.ranking import features
+
+    m = features.term_matrix(texts)
+    args = (m.counts, m.norms, m.unit, m.similarity)
+    return features._c_graph_features(*args), features._graph_features(*args)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["trade", "court", "ruling", "talks", "steel", "ban", "the", "of"]), max_size=8).map(
+            " ".join
+        ),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_graph_features_in_c_are_numpys(texts):
+    c_module("_features")
+    in_c, in_numpy = _both_graph_features(texts)
+    # Sums in another order and another linear solver: equal to rounding, ranks equal.
+    np.testing.assert_allclose(in_c, in_numpy, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(in_c[:, 7:], in_numpy[:, 7:])
+
+
+def test_graph_features_in_c_are_numpys_on_real_articles(bbc_root):
+    c_module("_features")
+    from newsml.reading import read_text
+
+    files = sorted((bbc_root / "News Articles").rglob("*.txt"))[::20]
+    for path in files:
+        texts = [s.text for s in parse_article(read_text(path)).sentences]
+        in_c, in_numpy = _both_graph_features(texts)
+        np.testing.assert_allclose(in_c, in_numpy, rtol=1e-12, atol=1e-12, err_msg=str(path))
+        np.testing.assert_array_equal(in_c[:, 7:], in_numpy[:, 7:], err_msg=str(path))

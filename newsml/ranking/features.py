@@ -17,6 +17,11 @@ import numpy as np
 from newsml.preprocess import Document, terms
 from newsml.preprocess.stop_words import FUNCTION_WORDS
 
+try:
+    from newsml._features import graph_features as _c_graph_kernel
+except ImportError:  # installed without a C compiler: numpy computes them
+    _c_graph_kernel = None
+
 #: Column names of :func:`sentence_features`, in order.
 FEATURE_NAMES: tuple[str, ...] = (
     "position_inverse", "position_relative", "position_log", "is_first", "is_second", "is_third",
@@ -132,47 +137,59 @@ def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -
     out[:, column["is_short"]] = words < 6
     out[:, column["is_long"]] = words > 40
 
-    rank_pr = pagerank(m.similarity) * n if n > 1 else np.ones(n)
-    loo = cosine_to_rest(m.counts, m.norms)
-    document_frequency = (m.counts > 0).sum(axis=0)
-    idf = np.log((n + 1) / (document_frequency + 1)) + 1.0
-    weighted = m.unit * idf
-    centroid = weighted.sum(axis=0)
-    denom = np.linalg.norm(weighted, axis=1) * np.linalg.norm(centroid)
-    out[:, column["pagerank"]] = rank_pr
-    out[:, column["cosine_to_rest"]] = loo
-    out[:, column["tfidf_centroid"]] = np.divide(weighted @ centroid, denom, out=np.zeros(n), where=denom > 0)
+    graph = _c_graph_features if _c_graph_kernel is not None else _graph_features
+    out[:, _GRAPH_COLUMNS] = graph(m.counts, m.norms, m.unit, m.similarity)
     out[:, column["title_similarity"]] = title_similarity(doc.title, m)
-
     out[:, column["has_quote"]:column["capitalised_share"] + 1] = [_surface(t) for t in texts]
     out[:, column["capitalised_share"]] /= np.maximum(words, 1.0)
-    novelty = out[:, column["novelty"]]
-    novelty[0] = 1.0
-    if n > 1:
-        novelty[1:] = 1.0 - np.where(_below_diagonal(n), m.similarity, 0.0)[1:].max(axis=1)
-
     out[:, column["budget_k"]] = float(k)
     out[:, column["budget_share"]] = k / n
     out[:, column["sentences_log"]] = np.log(n)
-    totals = m.counts.sum(axis=0)
-    content = m.counts.sum(axis=1)
-    overlap = (m.counts * (totals - m.counts)).sum(axis=1)
+    return out
+
+
+def _c_graph_features(counts: np.ndarray, norms: np.ndarray, unit: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """:func:`_graph_features` by newsml's C module (``newsml/_features.c``), in one call."""
+    out = np.empty((len(counts), len(_GRAPH_COLUMNS)))
+    arrays = (np.ascontiguousarray(a, dtype=np.float64) for a in (counts, norms, unit, similarity))
+    _c_graph_kernel(*arrays, _DAMPING, _FREQUENCY_DAMPING, _RANK_DECIMALS, out)
+    return out
+
+
+def _graph_features(counts: np.ndarray, norms: np.ndarray, unit: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """The features computed from the term counts and the similarity graph (columns: :data:`_GRAPH_COLUMNS`)."""
+    n = len(counts)
+    rank_pr = pagerank(similarity) * n if n > 1 else np.ones(n)
+    loo = cosine_to_rest(counts, norms)
+    document_frequency = (counts > 0).sum(axis=0)
+    idf = np.log((n + 1) / (document_frequency + 1)) + 1.0
+    weighted = unit * idf
+    centroid = weighted.sum(axis=0)
+    denom = np.linalg.norm(weighted, axis=1) * np.linalg.norm(centroid)
+    centroid_cosine = np.divide(weighted @ centroid, denom, out=np.zeros(n), where=denom > 0)
+    novelty = np.ones(n)
+    if n > 1:
+        novelty[1:] = 1.0 - np.where(_below_diagonal(n), similarity, 0.0)[1:].max(axis=1)
+    totals = counts.sum(axis=0)
+    content = counts.sum(axis=1)
+    overlap = (counts * (totals - counts)).sum(axis=1)
     shared = overlap / max(float(totals.sum()), 1.0)
     # How often the rest of the article repeats a sentence's words, damped for
     # length: alone, it finds 81% of the BBC reference sentences.
     frequency = overlap / np.maximum(content, 1.0) ** _FREQUENCY_DAMPING
-    out[:, column["content_terms"]] = content
-    out[:, column["shared_terms"]] = shared
-    out[:, column["frequency"]] = frequency
-    out[:, _RANK_COLUMNS] = _rank_shares(np.stack([loo, rank_pr, shared, frequency])).T
-    return out
+    ranks = _rank_shares(np.stack([loo, rank_pr, shared, frequency]))
+    return np.column_stack([rank_pr, loo, centroid_cosine, novelty, content, shared, frequency, *ranks])
 
 
 _COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
-#: The rank columns, in the order :func:`sentence_features` stacks their scores.
-_RANK_COLUMNS = [
-    _COLUMN[name] for name in ("cosine_to_rest_rank", "pagerank_rank", "shared_terms_rank", "frequency_rank")
-]
+#: The columns :func:`_graph_features` computes, in its order.
+_GRAPH_COLUMNS = [
+    _COLUMN[name]
+    for name in (
+        "pagerank", "cosine_to_rest", "tfidf_centroid", "novelty", "content_terms", "shared_terms", "frequency",
+        "cosine_to_rest_rank", "pagerank_rank", "shared_terms_rank", "frequency_rank",
+    )
+]  # fmt: skip
 
 
 @lru_cache(maxsize=256)
