@@ -201,8 +201,73 @@ done:
     return result;
 }
 
+/* Python's regular expressions: \w is a letter, digit or underscore, \d a decimal digit. */
+static inline int
+is_word(Py_UCS4 ch)
+{
+    return Py_UNICODE_ISALNUM(ch) || ch == '_';
+}
+
+PyDoc_STRVAR(text_features_doc,
+"text_features(texts, out)\n\n"
+"Fill ``out`` (float64, len(texts) x 4) with, per text: whether it holds a double\n"
+"quote (\", \u201c, \u201d); whether it starts with one or with ' (an empty text\n"
+"counts, as text[:1] in a string does); its share of decimal digits (\\d);\n"
+"and its count of capitalised words that do not open it: the matches of\n"
+"(?<!^)\\b[A-Z][a-z]+.");
+
+static PyObject *
+text_features(PyObject *self, PyObject *args)
+{
+    PyObject *texts;
+    Py_buffer out_buf;
+    if (!PyArg_ParseTuple(args, "O!w*:text_features", &PyList_Type, &texts, &out_buf))
+        return NULL;
+    const Py_ssize_t n = PyList_GET_SIZE(texts);
+    if (out_buf.len != n * 4 * (Py_ssize_t)sizeof(double)) {
+        PyBuffer_Release(&out_buf);
+        PyErr_SetString(PyExc_ValueError, "text_features: out must hold 4 values per text");
+        return NULL;
+    }
+    double *out = out_buf.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            PyBuffer_Release(&out_buf);
+            PyErr_SetString(PyExc_TypeError, "text_features: texts must be str");
+            return NULL;
+        }
+        const int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        int quote = 0;
+        Py_ssize_t digits = 0, capitalised = 0;
+        for (Py_ssize_t p = 0; p < length; p++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, p);
+            if (ch == '"' || ch == 0x201c || ch == 0x201d)
+                quote = 1;
+            if (Py_UNICODE_ISDECIMAL(ch))
+                digits++;
+            if (ch >= 'A' && ch <= 'Z' && p > 0 && p + 1 < length) {
+                Py_UCS4 next = PyUnicode_READ(kind, data, p + 1);
+                if (next >= 'a' && next <= 'z' && !is_word(PyUnicode_READ(kind, data, p - 1)))
+                    capitalised++;
+            }
+        }
+        Py_UCS4 first = length ? PyUnicode_READ(kind, data, 0) : 0;
+        double *o = out + 4 * i;
+        o[0] = quote;
+        o[1] = length == 0 || first == '"' || first == 0x201c || first == '\'';
+        o[2] = (double)digits / (double)(length > 1 ? length : 1);
+        o[3] = (double)capitalised;
+    }
+    PyBuffer_Release(&out_buf);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"graph_features", graph_features, METH_VARARGS, graph_features_doc},
+    {"text_features", text_features, METH_VARARGS, text_features_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -165,7 +165,7 @@ def _resolve(ranker: Ranker) -> SentenceScorer | str:
 def trigrams(text: str) -> set[tuple[str, ...]]:
     """Word trigrams of ``text`` (lower-case), for trigram blocking."""
     words = _WORD.findall(text.lower())
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    return set(zip(words, words[1:], words[2:], strict=False))
 
 
 def _order(
@@ -185,7 +185,7 @@ def _order(
     head = doc.sentences[:MAX_RANKED]
     matrix = term_matrix([s.text for s in head])
     scores = ranker.score_sentences(doc, k, matrix)
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
+    ranked = np.argsort(-scores, kind="stable").tolist()
     block_trigrams = k / n <= _BLOCK_SHARE
     order: list[int] = []
     deferred: list[int] = []

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 from conftest import c_module
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
@@ -267,3 +267,20 @@ def test_graph_features_in_c_are_numpys_on_real_articles(bbc_root):
         in_c, in_numpy = _both_graph_features(texts)
         np.testing.assert_allclose(in_c, in_numpy, rtol=1e-12, atol=1e-12, err_msg=str(path))
         np.testing.assert_array_equal(in_c[:, 7:], in_numpy[:, 7:], err_msg=str(path))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("aZ Qq_1\u0661\u00bd\"\u201c\u201d'.,\u00c9x\t")), max_size=30)
+        | st.text(max_size=30),
+        max_size=6,
+    )
+)
+@example(["x _Qa 1١½", "ÉZa “Qb", "", "'", "Aa", " Aa", "éBc,Cd"])
+def test_surface_features_in_c_are_those_of_the_patterns(texts):
+    c_module("_features")
+    from newsml.ranking.features import _surface, _surface_block
+
+    expected = np.array([_surface(t) for t in texts], dtype=float).reshape(len(texts), 5)
+    np.testing.assert_array_equal(_surface_block(texts), expected)

@@ -19,8 +19,9 @@ from newsml.preprocess.stop_words import FUNCTION_WORDS
 
 try:
     from newsml._features import graph_features as _c_graph_kernel
-except ImportError:  # installed without a C compiler: numpy computes them
-    _c_graph_kernel = None
+    from newsml._features import text_features as _c_text_kernel
+except ImportError:  # installed without a C compiler: numpy and regular expressions compute them
+    _c_graph_kernel = _c_text_kernel = None
 
 #: Column names of :func:`sentence_features`, in order.
 FEATURE_NAMES: tuple[str, ...] = (
@@ -140,7 +141,7 @@ def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -
     graph = _c_graph_features if _c_graph_kernel is not None else _graph_features
     out[:, _GRAPH_COLUMNS] = graph(m.counts, m.norms, m.unit, m.similarity)
     out[:, column["title_similarity"]] = title_similarity(doc.title, m)
-    out[:, column["has_quote"]:column["capitalised_share"] + 1] = [_surface(t) for t in texts]
+    out[:, column["has_quote"]:column["capitalised_share"] + 1] = _surface_block(texts)
     out[:, column["capitalised_share"]] /= np.maximum(words, 1.0)
     out[:, column["budget_k"]] = float(k)
     out[:, column["budget_share"]] = k / n
@@ -207,6 +208,18 @@ def _position_block(n: int) -> np.ndarray:
     first = [index == 0, index == 1, index == 2]
     block = np.column_stack([1.0 / (index + 1), index / max(n - 1, 1), np.log1p(index), *first])
     block.flags.writeable = False
+    return block
+
+
+def _surface_block(texts: list[str]) -> np.ndarray:
+    """:func:`_surface` of each text, as rows; the counts by newsml's C module when it is built."""
+    if _c_text_kernel is None:
+        return np.array([_surface(t) for t in texts], dtype=float).reshape(len(texts), 5)
+    block = np.empty((len(texts), 5))
+    counts = np.empty((len(texts), 4))
+    _c_text_kernel(texts, counts)
+    block[:, [0, 1, 3, 4]] = counts
+    block[:, 2] = [_has_attribution(t.lower()) for t in texts]
     return block
 
 
