@@ -191,16 +191,20 @@ def _order(
     deferred: list[int] = []
     seen: set[tuple[str, ...]] = set()
     chosen_texts: set[str] = set()
+    # Sentences at least _REPEAT similar to one chosen so far (None: none chosen yet).
+    near_chosen: np.ndarray | None = None
     for i in ranked:
         if i < len(head):
             text = " ".join(head[i].text.lower().split())
-            repeat = text in chosen_texts or bool(order) and matrix.similarity[i, order].max() >= _REPEAT
+            repeat = text in chosen_texts or (near_chosen is not None and bool(near_chosen[i]))
             grams = trigrams(head[i].text) if block_trigrams else set()
             if repeat or grams & seen or _is_fragment(head[i].text):
                 deferred.append(i)  # a repeat or a fragment: after every other sentence
                 continue
             seen |= grams
             chosen_texts.add(text)
+            near = matrix.similarity[i] >= _REPEAT
+            near_chosen = near if near_chosen is None else near_chosen | near
         order.append(i)
         if picks is not None and len(order) >= picks:
             break
