@@ -4,6 +4,12 @@ Every feature is cheap: one term-count matrix per article (function words
 removed, no stemming), its cosine-similarity graph, and a few regular
 expressions. The budget (``k`` sentences of ``n``) is a feature, so that one
 model serves a 3-sentence summary and a 40% one.
+
+The features of the similarity graph and the character counts are computed
+by newsml's C module (``newsml/_features.c``) when it is built, in one call
+per article; the numpy and regular-expression code here is the fallback and
+the reference the tests compare it with (:func:`_graph_features`,
+:func:`_surface`).
 """
 
 from __future__ import annotations
