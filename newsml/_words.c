@@ -4,7 +4,7 @@
  * returns for an ASCII str: runs of digits and lower-case letters, joined by
  * an apostrophe, period or hyphen that has such a run on both sides ("don't",
  * "high-speed", "u.s"). One pass over the text, without the regex engine's
- * per-position work: about a fifth of findall's time on news sentences.
+ * per-position work: about a quarter of findall's time on news sentences.
  * newsml.preprocess.words uses it when this module is built, and the pattern
  * otherwise; a property test checks that both give the same words.
  */
