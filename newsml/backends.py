@@ -51,6 +51,8 @@ class Backend(Protocol):
 
     #: Chunks the caller may keep submitted at once.
     max_in_flight: int
+    #: Chunks scored at the same time (worker processes or threads).
+    workers: int
     #: Whether chunks must carry file contents (the workers cannot read the files).
     sends_contents: bool
 
@@ -89,6 +91,7 @@ class SerialBackend:
     """Scores each chunk in the calling process when it is submitted."""
 
     max_in_flight = 1
+    workers = 1
     sends_contents = False
 
     def __init__(self, task: Task, settings: Any, model: Any) -> None:
@@ -120,6 +123,7 @@ class LocalBackend:
         from loky import get_reusable_executor
 
         self._task, self._settings = task, settings
+        self.workers = jobs
         self.max_in_flight = IN_FLIGHT_PER_WORKER * jobs
         # The watchdog starts with each worker, before it waits for work: a worker
         # still starting up when its parent is killed would otherwise wait forever.
@@ -183,6 +187,7 @@ class DaskBackend:
         try:
             self._client.wait_for_workers(1, timeout=timeout)
             threads = sum(self._client.nthreads().values())
+            self.workers = max(1, threads)
             self.max_in_flight = max(2, IN_FLIGHT_PER_WORKER * threads)
             self._model = self._client.scatter(model, broadcast=True, hash=False)
         except BaseException:

@@ -180,7 +180,7 @@ def score_folder(
             )
             units = plan_units(files, writer.existing_records(), options.max_bytes, backend.sends_contents)
             pending: deque[tuple[list[Any], Any]] = deque()
-            for slots in _chunks(units, options.chunk_files, options.chunk_bytes):
+            for slots in _chunks(units, options.chunk_files, options.chunk_bytes, backend.workers):
                 items = [s for s in slots if isinstance(s, FileItem)]
                 pending.append((slots, backend.submit(items) if items else None))
                 while len(pending) >= backend.max_in_flight:
@@ -205,19 +205,48 @@ def _load_model(path: Path) -> Any:
     return load_worker_model(os.fspath(path))
 
 
-def _chunks(units: Iterable[Any], chunk_files: int, chunk_bytes: int) -> Iterator[list[Any]]:
-    """Consecutive units grouped by count and content size; a marker ends its chunk."""
-    chunk: list[Any] = []
-    size = 0
-    for unit in units:
-        chunk.append(unit)
-        if isinstance(unit, FileItem) and unit.data is not None:
-            size += len(unit.data)
-        if isinstance(unit, Marker) or len(chunk) >= chunk_files or size >= chunk_bytes:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
+def _chunks(
+    units: Iterable[Any], chunk_files: int, chunk_bytes: int, workers: int = 1, min_tail: int = 4
+) -> Iterator[list[Any]]:
+    """Consecutive units grouped by count and content size; a marker ends its chunk.
+
+    Chunks hold ``chunk_files`` files until the end of the listing comes into
+    view (``workers`` full chunks ahead); then each takes its share of what is
+    left among the ``workers`` (at least ``min_tail`` files), so that the
+    workers finish together rather than one scoring a whole last chunk alone.
+    """
+    pending = iter(units)
+    ahead: deque[Any] = deque()
+    ahead_bytes = 0
+    ended = False
+    while True:
+        while not ended and len(ahead) < workers * chunk_files and ahead_bytes < workers * chunk_bytes:
+            unit = next(pending, _END)
+            if unit is _END:
+                ended = True
+            else:
+                ahead.append(unit)
+                ahead_bytes += _content_size(unit)
+        if not ahead:
+            return
+        limit = chunk_files if not ended else min(chunk_files, max(min_tail, -(-len(ahead) // workers)))
+        chunk: list[Any] = []
+        size = 0
+        while ahead and len(chunk) < limit and size < chunk_bytes:
+            unit = ahead.popleft()
+            chunk.append(unit)
+            size += _content_size(unit)
+            if isinstance(unit, Marker):
+                break
+        ahead_bytes -= size
         yield chunk
+
+
+_END = object()
+
+
+def _content_size(unit: Any) -> int:
+    return len(unit.data) if isinstance(unit, FileItem) and unit.data is not None else 0
 
 
 def _write_chunk(

@@ -86,7 +86,7 @@ def save_model(
     date and the SHA-256 of the model file, plus ``card``'s items.
     """
     from newsml.artifacts import save_arrays
-    from newsml.preprocess.words import STEMMER
+    from newsml.stemming import STEMMER
 
     path = Path(path)
     if path.suffix != MODEL_SUFFIX:
@@ -166,7 +166,7 @@ def check_model_file(path: Path) -> dict[str, Any]:
 
 def _check_stemmer(path: Path, card: dict[str, Any]) -> None:
     """Refuse a model whose vocabulary holds other stems: some words would silently miss their terms."""
-    from newsml.preprocess.words import STEMMER
+    from newsml.stemming import STEMMER
 
     if card.get("stemmer") != STEMMER:
         raise ModelError(

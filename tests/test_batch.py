@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from batch_helpers import BAD_FILES, MAX_BYTES, article, write_articles, write_bad_files
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsml import batch
 from newsml.backends import SerialBackend, resolve_jobs
@@ -21,7 +23,8 @@ from newsml.length import SummaryLength
 from newsml.pipeline import score_items
 from newsml.preprocess import parse_article
 from newsml.records import FIELDS
-from newsml.resume import ResumeError
+from newsml.resume import Marker, ResumeError
+from newsml.tasks import FileItem
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +115,58 @@ def test_output_is_deterministic_across_runs_chunks_and_jobs(corpus: Path, tmp_p
     reference = (tmp_path / "a.jsonl").read_bytes()
     assert (tmp_path / "b.jsonl").read_bytes() == reference
     assert (tmp_path / "c.jsonl").read_bytes() == reference
+
+
+# -------------------------------------------------------------------- chunk plan
+def _items(n: int, size: int | None = None) -> list[FileItem]:
+    return [FileItem(f"a{i:05d}.txt", data=None if size is None else b"x" * size) for i in range(n)]
+
+
+@given(
+    n=st.integers(0, 300),
+    chunk_files=st.integers(1, 40),
+    workers=st.integers(1, 4),
+    marker_at=st.one_of(st.none(), st.integers(0, 300)),
+)
+def test_chunks_keep_every_unit_once_in_order(n: int, chunk_files: int, workers: int, marker_at: int | None) -> None:
+    units: list = _items(n)
+    if marker_at is not None:
+        units.insert(min(marker_at, n), Marker())
+    chunks = list(batch._chunks(units, chunk_files, 1 << 30, workers))
+    assert [u for c in chunks for u in c] == units
+    assert all(0 < len(c) <= chunk_files for c in chunks)
+    # A marker is the last unit of its chunk: nothing after it goes out with the records before it.
+    assert all(not isinstance(u, Marker) for c in chunks for u in c[:-1])
+
+
+def test_last_chunks_shrink_so_that_workers_finish_together() -> None:
+    sizes = [len(c) for c in batch._chunks(_items(1000), 64, 1 << 30, workers=2)]
+    assert sizes[:10] == [64] * 10  # full chunks while the end is out of sight
+    tail = [s for s in sizes if s < 64]
+    assert len(tail) >= 4 and tail == sorted(tail, reverse=True)  # then ever smaller shares of what is left
+    assert sizes[-1] <= 4  # so no worker is left scoring a big chunk alone
+    # While one worker scores the largest of them, the other scores the rest.
+    assert abs(tail[0] - sum(tail[1:])) <= 4
+
+
+def test_one_worker_gets_full_chunks_to_the_end() -> None:
+    assert [len(c) for c in batch._chunks(_items(150), 64, 1 << 30, workers=1)] == [64, 64, 22]
+
+
+def test_chunks_and_the_look_ahead_are_bounded_by_content_size() -> None:
+    listed = 0
+
+    def listing():
+        nonlocal listed
+        for item in _items(100, size=1000):
+            listed += 1
+            yield item
+
+    chunks = batch._chunks(listing(), 64, 5000, workers=2)
+    first = next(chunks)
+    assert len(first) == 5  # 5 x 1,000 bytes fill a 5,000-byte chunk
+    assert listed <= 2 * 5 + 1  # no more than two chunks' worth of contents read ahead
+    assert sum(len(c) for c in chunks) == 95
 
 
 def test_output_file_inside_the_folder_is_not_scored(tmp_path: Path, model_path: Path) -> None:

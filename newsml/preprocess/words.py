@@ -14,15 +14,13 @@ current algorithm (NLTK's stems "added" as "ad" and "international" as
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from functools import lru_cache
-
-import Stemmer
 
 from newsml.preprocess.nltk_light import destructive
 from newsml.preprocess.sentences import split_sentences
 from newsml.preprocess.stop_words import STOP_WORDS
+from newsml.stemming import STEMMER, stem
 
 _WORD_TOKENIZER = destructive.NLTKWordTokenizer()
 # A word: letters/digits, possibly joined by an inner apostrophe, hyphen or period
@@ -38,28 +36,14 @@ except ImportError:  # installed without a C compiler
     _ascii_words = _ASCII_TERM.findall
 _POSSESSIVE = ("'s", "\u2019s")
 
+__all__ = ["STEMMER", "STOP_WORDS", "Analyzer", "stem", "terms", "tokenize"]
+
 
 def tokenize(text: str) -> list[str]:
     """NLTK Treebank-style word tokens of ``text`` (punctuation included)."""
     # The Treebank tokenizer splits off only the period that ends its input, so
     # split into sentences first (as ``nltk.word_tokenize`` does).
     return [tok for sentence in split_sentences(text) for tok in _WORD_TOKENIZER.tokenize(sentence)]
-
-
-#: Which stems index terms are made of; topic model cards record it, and a
-#: model whose terms were stemmed otherwise is refused.
-STEMMER = "snowball-english/pystemmer"
-# PyStemmer's stemmers are not to be shared between threads: one per thread.
-_STEMMERS = threading.local()
-
-
-@lru_cache(maxsize=500_000)
-def stem(word: str) -> str:
-    """Snowball English (Porter2) stem of a lower-case word."""
-    stemmer = getattr(_STEMMERS, "english", None)
-    if stemmer is None:
-        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
-    return stemmer.stemWord(word)
 
 
 def terms(
