@@ -210,6 +210,39 @@ def test_arbitrary_text_splits_without_losing_characters(text):
     assert all(s == s.strip() for s in sentences)
 
 
+MERGE_WORDS = st.sampled_from(
+    ["No.", "no.", "Nos.", "Art.", "3", "9", "12.", "Why?", '"Why?"', "\u201cNow!\u201d", "she", "asked.", "E!",
+     "iPhone", "It", "The", "rose.", "fell", "Mr.", "U.S.", "(AP)", "'Ok?'", "then"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MERGE_WORDS, min_size=1, max_size=30).map(" ".join))
+def test_merging_spans_follows_the_two_rules(paragraph):
+    """Spans are merged after "No."/"Art." before a number, and after "?"/"!" before a lower-case word.
+
+    The rules as written, on whole sentences, against sentence_spans, which tests
+    the last character before trying the patterns.
+    """
+    from newsml.preprocess import sentences as S
+
+    if not S._has_inner_break(paragraph.strip()):
+        return
+    pieces = [p for span in S._tokenizer().span_tokenize(paragraph) for p in S._missed_breaks(paragraph, *span)]
+    expected: list[tuple[int, int]] = []
+    for start, end in pieces:
+        previous = paragraph[expected[-1][0] : expected[-1][1]] if expected else ""
+        current = paragraph[start:end]
+        if expected and (
+            (S._NUMBER_ABBREV.search(previous) and S._STARTS_WITH_DIGIT.match(current))
+            or (S._QUESTION_END.search(previous) and (current.split(maxsplit=1) or [""])[0].islower())
+        ):
+            expected[-1] = (expected[-1][0], end)
+        else:
+            expected.append((start, end))
+    assert S.sentence_spans(paragraph) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
