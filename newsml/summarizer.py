@@ -64,7 +64,7 @@ def _is_fragment(text: str) -> bool:
     """
     text = text.rstrip()
     return (
-        len(text.split()) < _FRAGMENT_WORDS
+        len(text.split(maxsplit=_FRAGMENT_WORDS - 1)) < _FRAGMENT_WORDS  # fewer words, without splitting them all
         and not _SENTENCE_END.search(text)
         and text[-1:] not in ",;:-\u2013\u2014"
     )

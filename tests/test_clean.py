@@ -631,3 +631,11 @@ def test_caption_lines_are_those_of_the_single_caption_pattern(line):
     stripped = line.strip()
     expected = bool(stripped) and len(stripped.split()) <= 40 and bool(whole.match(stripped))
     assert rules.is_caption_line(line) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \t\n\u00a0\u2003."), max_size=80), st.integers(0, 12))
+def test_word_limit_counts_like_a_full_split(text: str, n: int) -> None:
+    from newsml.preprocess.rules import at_most_words
+
+    assert at_most_words(text, n) == (len(text.split()) <= n)

@@ -25,6 +25,7 @@ from newsml.preprocess.rules import (
     CREDIT_TAIL,
     DATELINE,
     SIGN_OFF,
+    at_most_words,
     is_boilerplate_line,
     is_byline,
     is_caption_line,
@@ -140,7 +141,7 @@ def _clean_page(blocks: list[Block], options: CleanOptions, model: Any) -> tuple
     # Short lines that the rules know as navigation, captions or bylines go even
     # when the model would keep them ("Home" above a clean article, "By Jane Roe").
     for i, block in enumerate(blocks):
-        if keep[i] and len(block.text.split()) <= BOILERPLATE_MAX_WORDS and _is_droppable_line(block.text, options):
+        if keep[i] and at_most_words(block.text, BOILERPLATE_MAX_WORDS) and _is_droppable_line(block.text, options):
             keep[i] = False
     if not keep.any():
         return None
@@ -212,7 +213,7 @@ def _shows_page_furniture(blocks: list[Block]) -> bool:
     for block in blocks:
         if block.n_links or is_boilerplate_line(block.text):
             return True
-        if len(block.text.split()) <= _MENU_ITEM_MAX_WORDS and not any(ch.isdigit() for ch in block.text):
+        if at_most_words(block.text, _MENU_ITEM_MAX_WORDS) and not any(ch.isdigit() for ch in block.text):
             if block.text in seen:
                 return True
             seen.add(block.text)

@@ -143,10 +143,18 @@ _PROMO_MAX_WORDS = 6
 _SECTION_LABEL = re.compile(r"^[A-Z][A-Z&/ -]{1,30}$")
 
 
+def at_most_words(text: str, n: int) -> bool:
+    """Whether ``text`` has at most ``n`` words (separated by whitespace).
+
+    ``len(text.split()) <= n``, without splitting the rest of a long text.
+    """
+    return len(text.split(maxsplit=n)) <= n
+
+
 def is_boilerplate_line(line: str) -> bool:
     """Whether ``line`` is a navigation, sharing or promotion line."""
     stripped = line.strip()
-    return bool(stripped) and len(stripped.split()) <= BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.match(stripped))
+    return bool(stripped) and at_most_words(stripped, BOILERPLATE_MAX_WORDS) and bool(_BOILERPLATE.match(stripped))
 
 
 def is_caption_line(line: str) -> bool:
@@ -154,7 +162,7 @@ def is_caption_line(line: str) -> bool:
     stripped = line.strip()
     return (
         bool(stripped)
-        and len(stripped.split()) <= _CAPTION_MAX_WORDS
+        and at_most_words(stripped, _CAPTION_MAX_WORDS)
         and bool(_CAPTION.match(stripped) or ("/" in stripped and _PHOTO_CREDIT.match(stripped)))
     )
 
@@ -165,7 +173,7 @@ def is_byline(line: str) -> bool:
     if "@" not in stripped and stripped[:3].lower() != "by ":
         return False
     return (
-        len(stripped.split()) <= _BYLINE_MAX_WORDS
+        at_most_words(stripped, _BYLINE_MAX_WORDS)
         and not _SENTENCE_END.search(stripped)
         and bool(_BYLINE.match(stripped))
     )
@@ -189,7 +197,7 @@ def is_promo_line(line: str) -> bool:
 def is_section_label(line: str) -> bool:
     """Whether ``line`` is a short all-capitals section label ("WORLD NEWS")."""
     stripped = line.strip()
-    return len(stripped.split()) <= 3 and bool(_SECTION_LABEL.match(stripped))
+    return at_most_words(stripped, 3) and bool(_SECTION_LABEL.match(stripped))
 
 
 def is_credit_only(line: str) -> bool:
