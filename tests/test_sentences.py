@@ -243,6 +243,22 @@ def test_merging_spans_follows_the_two_rules(paragraph):
     assert S.sentence_spans(paragraph) == expected
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["SEC.", 'SEC."', "MS.", "Co.", "Inc.", "paused...", "wait\u2026", '"Ok."', "U.S.", "The",
+                         "Japanese", "said", "3.5", "\u201cNo.\u201d", "x", "\n", "\t"]),  # fmt: skip
+        max_size=20,
+    ).map(" ".join)
+)
+def test_every_missed_break_holds_a_break_candidate(text):
+    """_missed_breaks skips spans without a candidate: none of them may hold a missed break."""
+    from newsml.preprocess import sentences as S
+
+    for match in S._MISSED_BREAK.finditer(text):
+        assert S._BREAK_CANDIDATE.search(text, match.start(), match.end()) is not None
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

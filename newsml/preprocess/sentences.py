@@ -69,6 +69,9 @@ _MISSED_BREAK = re.compile(
     # where a title or a name ("Co. Chairman Lee", "Inc. Chief Executive") does not.
     r"|(\b(?:Co|Corp|Inc|Ltd|Plc|Bros)\.)\s+(?!(?:" + _NOT_OPENERS + r")\b)(?=[A-Z][a-z]+\s+[a-z])"
 )
+# What every match of _MISSED_BREAK holds: a period or an ellipsis, perhaps a
+# closing quote, then white space.
+_BREAK_CANDIDATE = re.compile(r"[.\u2026][\"'\u201d\u2019]?\s")
 # A candidate context that starts with a plain word and a period: "said. The".
 _PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.\s")
 # Single letters joined by periods, lower case, without the final period: "j.k", "a.b.c".
@@ -233,9 +236,10 @@ def _missed_breaks(paragraph: str, start: int, end: int) -> list[tuple[int, int]
     opening quote follows; a company suffix ("Co.", "Inc.") when a capitalised
     word and a lower-case one follow.
     """
-    # Every case needs a period or an ellipsis followed by more text in the span:
-    # most sentences have none, and a plain search is far cheaper than the pattern.
-    if paragraph.find(".", start, end - 1) < 0 and paragraph.find("\u2026", start, end - 1) < 0:
+    # Every case needs a period or an ellipsis, perhaps a closing quote, and a space
+    # inside the span: most sentences have none, and a search that starts with a
+    # character class is far cheaper than the pattern, which tries every position.
+    if _BREAK_CANDIDATE.search(paragraph, start, end) is None:
         return [(start, end)]
     pieces = []
     for match in _MISSED_BREAK.finditer(paragraph, start, end):
