@@ -216,8 +216,31 @@ MERGE_WORDS = st.sampled_from(
 )  # fmt: skip
 
 
+SEPARATORS = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", " \n"])
+
+
+def _joined(words: list[str], separators: list[str]) -> str:
+    return "".join(w + s for w, s in zip(words, separators + [""] * len(words)))
+
+
+MERGE_PARAGRAPHS = st.builds(
+    _joined, st.lists(MERGE_WORDS, min_size=1, max_size=30), st.lists(SEPARATORS, max_size=30)
+)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(MERGE_WORDS, min_size=1, max_size=30).map(" ".join))
+@given(MERGE_PARAGRAPHS)
+def test_spans_start_and_end_on_visible_characters(paragraph):
+    """sentence_spans relies on it when it reads a sentence's last character."""
+    from newsml.preprocess import sentences as S
+
+    for start, end in S.sentence_spans(paragraph):
+        assert end > start
+        assert not paragraph[start].isspace() and not paragraph[end - 1].isspace()
+
+
+@settings(max_examples=300, deadline=None)
+@given(MERGE_PARAGRAPHS)
 def test_merging_spans_follows_the_two_rules(paragraph):
     """Spans are merged after "No."/"Art." before a number, and after "?"/"!" before a lower-case word.
 
@@ -243,20 +266,35 @@ def test_merging_spans_follows_the_two_rules(paragraph):
     assert S.sentence_spans(paragraph) == expected
 
 
+BREAK_WORDS = st.sampled_from(
+    ["SEC.", 'SEC."', "MS.", "Co.", "Inc.", "paused...", "wait\u2026", '"Ok."', "U.S.", "The",
+     "Japanese", "said", "3.5", "\u201cNo.\u201d", "x", "\n", "\t"]
+)  # fmt: skip
+
+
 @settings(max_examples=400, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(["SEC.", 'SEC."', "MS.", "Co.", "Inc.", "paused...", "wait\u2026", '"Ok."', "U.S.", "The",
-                         "Japanese", "said", "3.5", "\u201cNo.\u201d", "x", "\n", "\t"]),  # fmt: skip
-        max_size=20,
-    ).map(" ".join)
-)
+@given(st.lists(BREAK_WORDS, max_size=20).map(" ".join))
 def test_every_missed_break_holds_a_break_candidate(text):
     """_missed_breaks skips spans without a candidate: none of them may hold a missed break."""
     from newsml.preprocess import sentences as S
 
     for match in S._MISSED_BREAK.finditer(text):
         assert S._BREAK_CANDIDATE.search(text, match.start(), match.end()) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.builds(_joined, st.lists(BREAK_WORDS | MERGE_WORDS, min_size=1, max_size=30), st.lists(SEPARATORS)))
+def test_break_candidate_prefilter_changes_no_split(paragraph):
+    """_missed_breaks gives the pieces the full pattern gives on every Punkt span."""
+    from newsml.preprocess import sentences as S
+
+    for start, end in S._tokenizer().span_tokenize(paragraph):
+        unfiltered, cursor = [], start
+        for match in S._MISSED_BREAK.finditer(paragraph, start, end):
+            unfiltered.append((cursor, match.end(1) if match.group(1) else match.end(2)))
+            cursor = match.end()
+        unfiltered.append((cursor, end))
+        assert S._missed_breaks(paragraph, start, end) == unfiltered
 
 
 @pytest.mark.parametrize(
