@@ -220,7 +220,7 @@ SEPARATORS = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", " \n"])
 
 
 def _joined(words: list[str], separators: list[str]) -> str:
-    return "".join(w + s for w, s in zip(words, separators + [""] * len(words)))
+    return "".join(w + s for w, s in zip(words, separators + [""] * len(words), strict=False))
 
 
 MERGE_PARAGRAPHS = st.builds(
