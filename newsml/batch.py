@@ -13,8 +13,9 @@
 
 Here the chunks are planned and collected. Work goes out in chunks of up to
 ``chunk_files`` files (and ``chunk_bytes`` bytes of content); at most
-``max_in_flight`` chunks are out at once, so memory stays flat however large
-the folder. Results are written in submission order, i.e. sorted by path,
+``max_in_flight`` chunks are out at once and at most one round of chunks
+(``workers * chunk_files`` files, ``workers * chunk_bytes`` bytes) is read
+ahead of them, so memory stays flat however large the folder. Results are written in submission order, i.e. sorted by path,
 whatever order the chunks finish in. With worker processes, this process
 never imports the scoring code: the workers import it and load the model
 while the folder is being listed.
@@ -210,10 +211,15 @@ def _chunks(
 ) -> Iterator[list[Any]]:
     """Consecutive units grouped by count and content size; a marker ends its chunk.
 
-    Chunks hold ``chunk_files`` files until the end of the listing comes into
-    view (``workers`` full chunks ahead); then each takes its share of what is
-    left among the ``workers`` (at least ``min_tail`` files), so that the
+    Units are files to score and the kept records and markers of a resume; all
+    count towards ``chunk_files``. Up to ``workers`` chunks' worth of units
+    (``workers * chunk_files`` units or ``workers * chunk_bytes`` bytes) are
+    read ahead, so the first chunk waits for that much of the listing. Chunks
+    hold ``chunk_files`` units until the end of the listing comes into view;
+    then each takes an equal share by count of what is left among the
+    ``workers`` (at least ``min(chunk_files, min_tail)`` units), so that the
     workers finish together rather than one scoring a whole last chunk alone.
+    A chunk is also closed once its contents reach ``chunk_bytes``.
     """
     pending = iter(units)
     ahead: deque[Any] = deque()

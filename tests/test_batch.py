@@ -123,18 +123,24 @@ def _items(n: int, size: int | None = None) -> list[FileItem]:
 
 
 @given(
-    n=st.integers(0, 300),
+    sizes=st.lists(st.one_of(st.none(), st.integers(0, 3000)), max_size=300),
     chunk_files=st.integers(1, 40),
+    chunk_bytes=st.one_of(st.integers(1, 20_000), st.just(1 << 30)),
     workers=st.integers(1, 4),
     marker_at=st.one_of(st.none(), st.integers(0, 300)),
 )
-def test_chunks_keep_every_unit_once_in_order(n: int, chunk_files: int, workers: int, marker_at: int | None) -> None:
-    units: list = _items(n)
+def test_chunks_keep_every_unit_once_in_order(
+    sizes: list[int | None], chunk_files: int, chunk_bytes: int, workers: int, marker_at: int | None
+) -> None:
+    units: list = [FileItem(f"a{i:05d}.txt", data=None if n is None else b"x" * n) for i, n in enumerate(sizes)]
     if marker_at is not None:
-        units.insert(min(marker_at, n), Marker())
-    chunks = list(batch._chunks(units, chunk_files, 1 << 30, workers))
+        units.insert(min(marker_at, len(units)), Marker())
+    chunks = list(batch._chunks(units, chunk_files, chunk_bytes, workers))
     assert [u for c in chunks for u in c] == units
     assert all(0 < len(c) <= chunk_files for c in chunks)
+    # Only the unit that reached the byte budget may take a chunk past it.
+    content = [[0 if u.data is None else len(u.data) for u in c if isinstance(u, FileItem)] for c in chunks]
+    assert all(sum(c[:-1]) < chunk_bytes for c in content if c)
     # A marker is the last unit of its chunk: nothing after it goes out with the records before it.
     assert all(not isinstance(u, Marker) for c in chunks for u in c[:-1])
 
