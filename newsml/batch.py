@@ -17,9 +17,9 @@ Here the chunks are planned and collected. Work goes out in chunks of up to
 (``workers * chunk_files`` files, ``workers * chunk_bytes`` bytes) is read
 ahead of them, so memory stays flat however large the folder. Results are
 written in submission order, i.e. sorted by path, whatever order the chunks
-finish in. With worker processes, this process
-never imports the scoring code: the workers import it and load the model
-while the folder is being listed.
+finish in. With worker processes, this process never imports the scoring
+code: the workers import it and load the model while the folder is being
+listed.
 """
 
 from __future__ import annotations
