@@ -10,8 +10,6 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
-import Stemmer
-
 #: Which stems index terms are made of; topic model cards record it, and a
 #: model whose terms were stemmed otherwise is refused.
 STEMMER = "snowball-english/pystemmer"
@@ -24,5 +22,7 @@ def stem(word: str) -> str:
     """Snowball English (Porter2) stem of a lower-case word."""
     stemmer = getattr(_STEMMERS, "english", None)
     if stemmer is None:
+        import Stemmer  # here, so that reading STEMMER (a model card check) loads no C extension
+
         stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
     return stemmer.stemWord(word)

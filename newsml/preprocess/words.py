@@ -20,7 +20,7 @@ from functools import lru_cache
 from newsml.preprocess.nltk_light import destructive
 from newsml.preprocess.sentences import split_sentences
 from newsml.preprocess.stop_words import STOP_WORDS
-from newsml.stemming import STEMMER, stem
+from newsml.stemming import stem
 
 _WORD_TOKENIZER = destructive.NLTKWordTokenizer()
 # A word: letters/digits, possibly joined by an inner apostrophe, hyphen or period
@@ -36,7 +36,7 @@ except ImportError:  # installed without a C compiler
     _ascii_words = _ASCII_TERM.findall
 _POSSESSIVE = ("'s", "\u2019s")
 
-__all__ = ["STEMMER", "STOP_WORDS", "Analyzer", "stem", "terms", "tokenize"]
+__all__ = ["STOP_WORDS", "Analyzer", "stem", "terms", "tokenize"]
 
 
 def tokenize(text: str) -> list[str]:
