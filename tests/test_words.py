@@ -239,6 +239,30 @@ def test_the_c_word_finder_finds_the_patterns_words(text):
         assert words.words(variant) == _ASCII_TERM.findall(variant)
 
 
+# Joiners, a pound sign, accented and combining letters, an Arabic-Indic digit, a
+# superscript, a dash, a curly quote and a character beyond the BMP.
+NEWS_CHARS = "abcZ09'.-_ \n\u2019\u00a3\u00e9\u00c9\u0663\u00b2\u2014\u201c\u0301\U0001d7d8"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(NEWS_CHARS), max_size=60) | st.text(max_size=60))
+def test_the_c_unicode_word_finder_finds_the_patterns_words(text):
+    words = c_module("_words")
+    from newsml.preprocess.words import _TERM
+
+    for variant in (text, text.lower()):
+        assert words.unicode_words(variant) == _TERM.findall(variant)
+
+
+def test_the_c_unicode_word_finder_on_news_text():
+    words = c_module("_words")
+    assert words.unicode_words("Z\u00fcrich\u2019s \u00a35.3bn deal \u2014 \u201cdon\u2019t\u201d, x_y") == [
+        "Z\u00fcrich\u2019s", "5.3bn", "deal", "don\u2019t", "x", "y"
+    ]  # fmt: skip
+    with pytest.raises(TypeError):
+        words.unicode_words(b"bytes")
+
+
 def test_the_c_word_finder_takes_ascii_str_only():
     words = c_module("_words")
     assert words.words("don't stop: high-speed u.s. trains, 3.5-inch -x- a'") == [

@@ -30,10 +30,13 @@ _TERM = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
 # found about a sixth faster: most news text is ASCII.
 _ASCII_TERM = re.compile(r"[0-9a-z]+(?:['.\-][0-9a-z]+)*")
 try:
-    # The same as _ASCII_TERM.findall, in one C pass: about four times faster.
+    # The same as _ASCII_TERM.findall and _TERM.findall, in one C pass: about
+    # four and five times faster.
+    from newsml._words import unicode_words as _unicode_words
     from newsml._words import words as _ascii_words
 except ImportError:  # installed without a C compiler
     _ascii_words = _ASCII_TERM.findall
+    _unicode_words = _TERM.findall
 _POSSESSIVE = ("'s", "\u2019s")
 
 __all__ = ["STOP_WORDS", "Analyzer", "stem", "terms", "tokenize"]
@@ -58,7 +61,7 @@ def terms(
     stops = stop_words if isinstance(stop_words, frozenset) else frozenset(stop_words or ())
     if tokenizer == "fast":
         lowered = text.lower()
-        words = _ascii_words(lowered) if lowered.isascii() else _TERM.findall(lowered)
+        words = _ascii_words(lowered) if lowered.isascii() else _unicode_words(lowered)
     elif tokenizer == "nltk":
         # "u.s." and "mr." keep their final period as one token; the fast path drops it.
         words = [w for w in (tok.rstrip(".") for tok in tokenize(text.lower())) if _TERM.fullmatch(w)]
