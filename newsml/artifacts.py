@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -94,6 +93,8 @@ def save_arrays(arrays: dict[str, Any], path: str | os.PathLike[str], card: dict
 
 
 def _write_card(path: Path, card: dict[str, Any]) -> Path:
+    import platform
+
     import sklearn
 
     full = {

@@ -171,11 +171,26 @@ def _add_ranker_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+_MODEL_DIR_SLOT = "<default model folder>"
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions kept as written; the default model folder filled in only when help is shown.
+
+    Finding that folder imports platformdirs, which every command would
+    otherwise pay for while its parser is built.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        return text.replace(_MODEL_DIR_SLOT, str(default_model_dir())) if text else text
+
+
 def _add_model_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model",
         metavar="PATH",
-        help=f"topic model file or folder (default: {default_model_dir()}, from ${MODELS_ENV} or the "
+        help=f"topic model file or folder (default: {_MODEL_DIR_SLOT}, from ${MODELS_ENV} or the "
         "per-user model folder)",
     )
 
@@ -186,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsml",
         description="Extractive summaries and topic tags for news articles, offline.",
         epilog=_EXIT_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -197,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="summarize one article",
         description="Summarize one article (a file, or standard input): the chosen sentences, one per line.",
         epilog=f"{_SIZE_HELP}.\n\n{_ONE_ARTICLE_EXIT_HELP}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     summarize.add_argument(
         "file", nargs="?", default="-", metavar="FILE", help="article file, or - for stdin (default)"
@@ -214,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="topics of one article",
         description="Topics of one article (a file, or standard input) with their probabilities.",
         epilog=f"{_SIZE_HELP}.\n\n{_MODEL_HELP}\n\n{_ONE_ARTICLE_EXIT_HELP}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     tag.add_argument("file", nargs="?", default="-", metavar="FILE", help="article file, or - for stdin (default)")
     tag.add_argument("--json", action="store_true", help="print a JSON object")
@@ -228,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="summarize and tag every article under a folder",
         description="Summarize and tag every article under DIR (recursively) into one JSONL or CSV output.",
         epilog=_SCORE_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     score.add_argument("dir", metavar="DIR", help="folder of articles")
     score.add_argument(

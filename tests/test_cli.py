@@ -74,6 +74,14 @@ def test_one_article_commands_list_only_their_own_exit_statuses_and_the_model_lo
     assert "NEWSML_MODELS" in out and "per-user model folder" in out
 
 
+def test_help_names_the_default_model_folder(capsys, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NEWSML_MODELS", str(tmp_path / "where-models-live"))
+    for command in ("tag", "score"):
+        assert main([command, "--help"]) == EXIT_OK
+        out = capsys.readouterr().out.replace("\n", "").replace(" ", "")
+        assert f"(default:{tmp_path / 'where-models-live'}," in out
+
+
 def test_progress_counts_one_file_in_the_singular() -> None:
     log = io.StringIO()
     Progress(log).summary(BatchStats(files=1, scored=0, failed=1, seconds=1.0))
@@ -373,7 +381,7 @@ def test_summarize_starts_without_scikit_learn_scipy_or_nltk_whole(tmp_path: Pat
     code = (
         "import sys\nfrom newsml.cli import main\n"
         f"status = main(['summarize', {str(article)!r}])\n"
-        "heavy = [m for m in ('sklearn', 'scipy', 'skops', 'nltk') if m in sys.modules]\n"
+        "heavy = [m for m in ('sklearn', 'scipy', 'skops', 'nltk', 'platformdirs') if m in sys.modules]\n"
         "print('HEAVY', heavy, status)\n"
     )
     done = subprocess.run(
