@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsml.preprocess import split_sentences
@@ -311,23 +313,69 @@ def test_breaks_punkt_misses_after_acronyms_and_ellipses(text, expected):
     assert split_sentences(text) == expected
 
 
-def test_fast_path_agrees_with_plain_punkt(fixtures):
-    """The shortcut for "word. Next" candidates gives Punkt's own answer."""
+def _assert_fast_paths_agree_with_punkt(texts: list[str]) -> int:
+    """Every candidate context of ``texts`` gets Punkt's own answer; returns how many were checked."""
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
     from newsml.preprocess import sentences
 
-    texts = [p.read_text(encoding="utf-8") for p in sorted(fixtures.glob("*.txt"))]
-    texts.append(
-        "Mr. Lee met Gen. Kim in the U.S. The talks, at No. 3 Main St. in Washington, ended at 5 p.m. Both left."
-    )
     tokenizer = sentences._tokenizer()
-    contexts = [ctx for t in texts for _, ctx in tokenizer._match_potential_end_contexts(t)]
-    assert len(contexts) > 20
+    contexts = {ctx for t in texts for _, ctx in tokenizer._match_potential_end_contexts(t)}
     for ctx in contexts:
         assert tokenizer.text_contains_sentbreak(ctx) == PunktSentenceTokenizer.text_contains_sentbreak(
             tokenizer, ctx
         ), ctx
+    return len(contexts)
+
+
+def test_fast_path_agrees_with_plain_punkt(fixtures):
+    """The shortcuts for "word. Next", 'word." Next', 'word". Next' and "2004. next" give Punkt's own answer."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(fixtures.glob("*.txt"))]
+    texts.append(
+        "Mr. Lee met Gen. Kim in the U.S. The talks, at No. 3 Main St. in Washington, ended at 5 p.m. Both left. "
+        'In 2004. the talks "failed." Then "they left". He (and she.) went in 2005. Then back.'
+    )
+    assert _assert_fast_paths_agree_with_punkt(texts) > 20
+
+
+def test_fast_paths_agree_with_plain_punkt_on_real_news(bbc_root, cnndm_root):
+    texts = [p.read_bytes().decode("latin-1") for p in sorted((bbc_root / "News Articles").rglob("*.txt"))]
+    with (cnndm_root / "cnndm_validation.jsonl").open(encoding="utf-8") as fh:
+        texts += [json.loads(line)["article"] for line in fh]
+    assert _assert_fast_paths_agree_with_punkt(texts) > 50_000
+
+
+CONTEXT_PIECES = st.sampled_from(
+    ["said", "Said", "U.S", "Mr", "etc", "No", "J", "2004", "12", "3.5", "1990s", "\u0663", "caf\u00e9", "abc-def",
+     ".", "..", '"', "'", ")", "(", "]", "!", "?", ":", "\u201d", " ", "  ", "\n", "\t", "The", "the", "e.g", "x"]
+)  # fmt: skip
+
+
+# Shaped like a candidate: a word, perhaps a closing mark, the end, perhaps white space, perhaps more.
+CANDIDATE_LIKE = st.tuples(
+    st.sampled_from(["said", "U.S", "Mr", "2004", "12", "3.5", "\u0663", "caf\u00e9", "x", "(said", "e.g"]),
+    st.sampled_from(["", '"', ")", "'", "\u201d"]),
+    st.sampled_from([".", "..", "?", "!"]),
+    st.sampled_from(["", '"', ")", "!", ".", "\u201d"]),
+    st.sampled_from(["", " ", "\n", "  \t"]),
+    st.sampled_from(["", "The", "the", '"The', "(the", "2005", "e.g.", "x.", "Mr.", "\u00c9t\u00e9"]),
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(CONTEXT_PIECES, min_size=1, max_size=8).map("".join) | CANDIDATE_LIKE)
+@example('said". ')  # a break needs a token after it: white space alone is none
+@example("said. \n")
+@example("2004. ")
+@example("2004.\nThe")
+def test_fast_paths_agree_with_plain_punkt_on_any_text(text):
+    """The shortcuts claim Punkt's answer for every text they match, not only for Punkt's own contexts."""
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from newsml.preprocess import sentences
+
+    tokenizer = sentences._tokenizer()
+    assert tokenizer.text_contains_sentbreak(text) == PunktSentenceTokenizer.text_contains_sentbreak(tokenizer, text)
 
 
 @pytest.mark.parametrize(

@@ -72,8 +72,13 @@ _MISSED_BREAK = re.compile(
 # What every match of _MISSED_BREAK holds: a period or an ellipsis, perhaps a
 # closing quote, then white space.
 _BREAK_CANDIDATE = re.compile(r"[.\u2026][\"'\u201d\u2019]?\s")
-# A candidate context that starts with a plain word and a period: "said. The".
-_PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.\s")
+# A candidate context that starts with a plain word and a period, then white space
+# or one of Punkt's non-word characters: "said. The", 'said."', "(said.)".
+_PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.(?:\s+\S|[)\";}\]*:@'({\[!?])")
+# A plain word, a closing quote or bracket, a period and the next word: 'said". The'.
+_CLOSED_WORD_END = re.compile(r"[^\W\d_]{2,}[\")]\.\s+\S")
+# A whole context of a number, a period and a word of ASCII letters: "2004. The", "12. in".
+_NUMBER_END = re.compile(r"(\d+)\.\s+([A-Za-z])[A-Za-z]*")
 # Single letters joined by periods, lower case, without the final period: "j.k", "a.b.c".
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 # A question or exclamation mark, perhaps closed by a quote.
@@ -142,19 +147,40 @@ class _Token(PunktToken):
 
 
 class _Punkt(PunktSentenceTokenizer):
-    """Punkt, deciding the commonest candidate without annotating tokens.
+    """Punkt, deciding the commonest candidates without annotating tokens.
 
-    A candidate whose word before the period is all letters (two or more) and
-    no known abbreviation is always a break for Punkt: no rule of its second
-    pass applies to such a word when, as here, there are no learned
-    collocations. Answering that case directly saves most of Punkt's time;
-    every other candidate goes through Punkt as before.
+    With no learned collocations or orthographic counts (as here), Punkt's
+    answer for three kinds of candidate follows from its rules alone:
+
+    * a word of letters (two or more, no known abbreviation) and a period, then
+      white space or a non-word character: a break (the first pass marks the
+      word, and no rule of the second pass applies to it);
+    * such a word, a closing quote or bracket, then a period and white space:
+      a break (a lone period is one);
+    * a number, a period and a word of letters: a break before a capital,
+      none before a lower-case letter (the orthographic rule for numbers).
+
+    Answering those directly saves most of Punkt's time; every other candidate
+    goes through Punkt as before (a test compares both on every candidate of
+    the real corpora).
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read once: Punkt's orthographic table is a defaultdict that its
+        # lookups fill with zeros, so its size says nothing later on.
+        self._rules_only = not self._params.collocations and not any(self._params.ortho_context.values())
+
     def text_contains_sentbreak(self, text: str) -> bool:
-        plain = _PLAIN_WORD_END.match(text)
-        if plain and plain.group(1).lower() not in ABBREVIATIONS and not self._params.collocations:
-            return True
+        if self._rules_only:
+            plain = _PLAIN_WORD_END.match(text)
+            if plain and plain.group(1).lower() not in ABBREVIATIONS:
+                return True
+            if _CLOSED_WORD_END.match(text):
+                return True
+            number = _NUMBER_END.fullmatch(text)
+            if number and number.group(1) not in ABBREVIATIONS:
+                return number.group(2).isupper()
         return super().text_contains_sentbreak(text)
 
 
