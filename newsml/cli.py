@@ -183,7 +183,10 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = super()._get_help_string(action)
-        return text.replace(_MODEL_DIR_SLOT, str(default_model_dir())) if text else text
+        if not text or _MODEL_DIR_SLOT not in text:
+            return text
+        # argparse then fills in "%(default)s" and the like: a "%" in the path is no such field.
+        return text.replace(_MODEL_DIR_SLOT, str(default_model_dir()).replace("%", "%%"))
 
 
 def _add_model_option(parser: argparse.ArgumentParser) -> None:

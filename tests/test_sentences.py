@@ -338,6 +338,26 @@ def test_fast_path_agrees_with_plain_punkt(fixtures):
     assert _assert_fast_paths_agree_with_punkt(texts) > 20
 
 
+def test_fast_paths_read_the_tokenizers_own_abbreviations():
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from newsml.preprocess import sentences
+
+    params = PunktParameters()
+    params.abbrev_types = {"said", "2004"}
+    tokenizer = sentences._Punkt(params, lang_vars=sentences._LanguageVars(), token_cls=sentences._Token)
+    for text in ("said. The", "said.) The", "2004. The", "2004. the"):
+        assert tokenizer.text_contains_sentbreak(text) == PunktSentenceTokenizer.text_contains_sentbreak(
+            tokenizer, text
+        ), text
+
+
+def test_a_no_break_space_separates_sentences_as_punkt_sees_it():
+    # Punkt's patterns take "\u00a0" as white space; so must the shortcut that skips Punkt.
+    assert sentence_spans("Yes.\u00a0No.") == [(0, 4), (5, 8)]
+    assert sentence_spans("He came.\u00a0\u00a0She left.\u00a0") == [(0, 8), (10, 19)]
+
+
 def test_fast_paths_agree_with_plain_punkt_on_real_news(bbc_root, cnndm_root):
     texts = [p.read_bytes().decode("latin-1") for p in sorted((bbc_root / "News Articles").rglob("*.txt"))]
     with (cnndm_root / "cnndm_validation.jsonl").open(encoding="utf-8") as fh:
@@ -347,7 +367,8 @@ def test_fast_paths_agree_with_plain_punkt_on_real_news(bbc_root, cnndm_root):
 
 CONTEXT_PIECES = st.sampled_from(
     ["said", "Said", "U.S", "Mr", "etc", "No", "J", "2004", "12", "3.5", "1990s", "\u0663", "caf\u00e9", "abc-def",
-     ".", "..", '"', "'", ")", "(", "]", "!", "?", ":", "\u201d", " ", "  ", "\n", "\t", "The", "the", "e.g", "x"]
+     ".", "..", ". . .", '"', "'", ")", "(", "]", "!", "?", ":", "\u201d", " ", "  ", "\n", "\t", "\u00a0",
+     "The", "the", "e.g", "x"]
 )  # fmt: skip
 
 
@@ -368,6 +389,8 @@ CANDIDATE_LIKE = st.tuples(
 @example("said. \n")
 @example("2004. ")
 @example("2004.\nThe")
+@example("said. . .")  # a spaced ellipsis is one token for Punkt: no period ends "said"
+@example('said".\u00a0.\u00a0.')
 def test_fast_paths_agree_with_plain_punkt_on_any_text(text):
     """The shortcuts claim Punkt's answer for every text they match, not only for Punkt's own contexts."""
     from nltk.tokenize.punkt import PunktSentenceTokenizer

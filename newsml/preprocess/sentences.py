@@ -74,9 +74,10 @@ _MISSED_BREAK = re.compile(
 _BREAK_CANDIDATE = re.compile(r"[.\u2026][\"'\u201d\u2019]?\s")
 # A candidate context that starts with a plain word and a period, then white space
 # or one of Punkt's non-word characters: "said. The", 'said."', "(said.)".
-_PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.(?:\s+\S|[)\";}\]*:@'({\[!?])")
+# Not when the period opens a spaced ellipsis (". . ."), which Punkt takes as one token.
+_PLAIN_WORD_END = re.compile(r"([^\W\d_]{2,})\.(?!\s\.\s\.)(?:\s+\S|[)\";}\]*:@'({\[!?])")
 # A plain word, a closing quote or bracket, a period and the next word: 'said". The'.
-_CLOSED_WORD_END = re.compile(r"[^\W\d_]{2,}[\")]\.\s+\S")
+_CLOSED_WORD_END = re.compile(r"[^\W\d_]{2,}[\")]\.(?!\s\.\s\.)\s+\S")
 # A whole context of a number, a period and a word of ASCII letters: "2004. The", "12. in".
 _NUMBER_END = re.compile(r"(\d+)\.\s+([A-Za-z])[A-Za-z]*")
 # Single letters joined by periods, lower case, without the final period: "j.k", "a.b.c".
@@ -167,19 +168,21 @@ class _Punkt(PunktSentenceTokenizer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Read once: Punkt's orthographic table is a defaultdict that its
-        # lookups fill with zeros, so its size says nothing later on.
-        self._rules_only = not self._params.collocations and not any(self._params.ortho_context.values())
+        # Read once, as the parameters are never trained here: Punkt's
+        # orthographic table is a defaultdict that its own lookups fill with
+        # zeros, so its size says nothing later on.
+        self._no_ortho_counts = not any(self._params.ortho_context.values())
 
     def text_contains_sentbreak(self, text: str) -> bool:
-        if self._rules_only:
+        params = self._params
+        if self._no_ortho_counts and not params.collocations:
             plain = _PLAIN_WORD_END.match(text)
-            if plain and plain.group(1).lower() not in ABBREVIATIONS:
+            if plain and plain.group(1).lower() not in params.abbrev_types:
                 return True
             if _CLOSED_WORD_END.match(text):
                 return True
             number = _NUMBER_END.fullmatch(text)
-            if number and number.group(1) not in ABBREVIATIONS:
+            if number and number.group(1) not in params.abbrev_types:
                 return number.group(2).isupper()
         return super().text_contains_sentbreak(text)
 
@@ -209,8 +212,9 @@ def _has_inner_break(text: str) -> bool:
     Plain string search: a regular expression for it takes quadratic time on
     long runs of punctuation.
     """
-    cut = max(text.rfind(" "), text.rfind("\n"), text.rfind("\t"))
-    head = text[:cut] if cut > 0 else ""
+    # Any white space Punkt's patterns see as such ("\s"), the no-break space included.
+    parts = text.rsplit(maxsplit=1)
+    head = parts[0] if len(parts) == 2 else ""
     return "." in head or "?" in head or "!" in head
 
 
