@@ -13,9 +13,9 @@
 
 Here the chunks are planned and collected. Work goes out in chunks of up to
 ``chunk_files`` files (and ``chunk_bytes`` bytes of content); at most
-``max_in_flight`` chunks are out at once and at most one round of chunks
-(``workers * chunk_files`` files, ``workers * chunk_bytes`` bytes) is read
-ahead of them, so memory stays flat however large the folder. Results are
+``max_in_flight`` chunks are out at once and about one round of chunks
+(``workers * chunk_files`` units, ``workers * chunk_bytes`` bytes, plus the
+unit that reaches that size) is read ahead of them, so memory stays flat however large the folder. Results are
 written in submission order, i.e. sorted by path, whatever order the chunks
 finish in. With worker processes, this process never imports the scoring
 code: the workers import it and load the model while the folder is being
@@ -214,13 +214,14 @@ def _chunks(
 
     Units are files to score and the kept records and markers of a resume; all
     count towards ``chunk_files``. Up to ``workers`` chunks' worth of units
-    (``workers * chunk_files`` units or ``workers * chunk_bytes`` bytes) are
-    read ahead, so the first chunk waits for that much of the listing. Chunks
-    hold ``chunk_files`` units until the end of the listing comes into view;
-    then each takes an equal share by count of what is left among the
-    ``workers`` (at least ``min(chunk_files, min_tail)`` units), so that the
-    workers finish together rather than one scoring a whole last chunk alone.
-    A chunk is also closed once its contents reach ``chunk_bytes``.
+    (``workers * chunk_files`` units, or ``workers * chunk_bytes`` bytes and
+    the unit that reaches it) are read ahead, so the first chunk waits for
+    that much of the listing. Chunks hold ``chunk_files`` units until the end
+    of the listing comes into view; then each takes its share by count of
+    what is left among the ``workers`` (worked out again for every chunk, at
+    least ``min(chunk_files, min_tail)`` units), so that the workers finish
+    together rather than one scoring a whole last chunk alone. A chunk is
+    also closed once its contents reach ``chunk_bytes``.
     """
     pending = iter(units)
     ahead: deque[Any] = deque()
