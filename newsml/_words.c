@@ -13,16 +13,80 @@
 #include <Python.h>
 #include <string.h>
 
+/* ASCII mode: words of [0-9a-z] joined by ' . -, as the ASCII pattern.
+ * Unicode mode: words of Unicode letters and digits (what the regex engine's
+ * [^\W_] tests for a str pattern), the typographic apostrophe a joiner too. */
 static inline int
-is_word_char(unsigned char c)
+is_word_char(int ascii, Py_UCS4 c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c < 128)
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!ascii && c >= 'A' && c <= 'Z');
+    return !ascii && Py_UNICODE_ISALNUM(c);
 }
 
 static inline int
-is_joiner(unsigned char c)
+is_joiner(int ascii, Py_UCS4 c)
 {
-    return c == '\'' || c == '.' || c == '-';
+    return c == '\'' || c == '.' || c == '-' || (!ascii && c == 0x2019);
+}
+
+static inline Py_UCS4
+char_at(int ascii, int kind, const void *data, Py_ssize_t i)
+{
+    return ascii ? ((const Py_UCS1 *)data)[i] : PyUnicode_READ(kind, data, i);
+}
+
+/* The one scan behind both functions: runs of word characters, joined by a
+ * joiner that has a word character on both sides. Inlined with a constant
+ * ``ascii``, so that the ASCII scan reads bytes and copies them (about a fifth
+ * faster than the general one on ASCII news text). */
+static inline PyObject *
+scan(PyObject *text, int ascii)
+{
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_word_char(ascii, char_at(ascii, kind, data, i))) {
+            i++;
+            continue;
+        }
+        const Py_ssize_t start = i;
+        for (;;) {
+            while (i < n && is_word_char(ascii, char_at(ascii, kind, data, i)))
+                i++;
+            /* A joiner continues the word only when a word character follows it. */
+            if (i + 1 < n && is_joiner(ascii, char_at(ascii, kind, data, i))
+                && is_word_char(ascii, char_at(ascii, kind, data, i + 1)))
+                i++;
+            else
+                break;
+        }
+        PyObject *word;
+        if (ascii) {
+            word = PyUnicode_New(i - start, 127);
+            if (word != NULL)
+                memcpy(PyUnicode_1BYTE_DATA(word), (const Py_UCS1 *)data + start, (size_t)(i - start));
+        }
+        else {
+            word = PyUnicode_Substring(text, start, i);
+        }
+        if (word == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        int failed = PyList_Append(out, word);
+        Py_DECREF(word);
+        if (failed) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
 }
 
 PyDoc_STRVAR(words_doc,
@@ -41,66 +105,15 @@ words(PyObject *self, PyObject *arg)
         PyErr_SetString(PyExc_ValueError, "words() takes ASCII text only");
         return NULL;
     }
-    const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
-    const Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    PyObject *out = PyList_New(0);
-    if (out == NULL)
-        return NULL;
-    Py_ssize_t i = 0;
-    while (i < n) {
-        if (!is_word_char(s[i])) {
-            i++;
-            continue;
-        }
-        const Py_ssize_t start = i;
-        for (;;) {
-            while (i < n && is_word_char(s[i]))
-                i++;
-            /* A joiner continues the word only when a word character follows it. */
-            if (i + 1 < n && is_joiner(s[i]) && is_word_char(s[i + 1]))
-                i++;
-            else
-                break;
-        }
-        PyObject *word = PyUnicode_New(i - start, 127);
-        if (word == NULL) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        memcpy(PyUnicode_1BYTE_DATA(word), s + start, (size_t)(i - start));
-        int failed = PyList_Append(out, word);
-        Py_DECREF(word);
-        if (failed) {
-            Py_DECREF(out);
-            return NULL;
-        }
-    }
-    return out;
-}
-
-static inline int
-is_unicode_word_char(Py_UCS4 c)
-{
-    if (c < 128)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    /* What the regex engine's [^\W_] tests for a str pattern. */
-    return Py_UNICODE_ISALNUM(c);
-}
-
-static inline int
-is_unicode_joiner(Py_UCS4 c)
-{
-    return c == '\'' || c == '.' || c == '-' || c == 0x2019;
+    return scan(arg, 1);
 }
 
 PyDoc_STRVAR(unicode_words_doc,
 "unicode_words(text)\n\n"
 "The words of any str: re.findall(r\"[^\\W_]+(?:['\\u2019.\\-][^\\W_]+)*\", text).");
 
-/* The same scan as words() for text of any kind: Unicode letters and digits,
- * and the typographic apostrophe as a joiner. News text that is not ASCII
- * (a pound sign, curly quotes, a dash) is common: the regular expression
- * took about five times as long per word. */
+/* News text that is not ASCII (a pound sign, curly quotes, a dash) is common:
+ * the regular expression took about five times as long per word. */
 static PyObject *
 unicode_words(PyObject *self, PyObject *arg)
 {
@@ -108,41 +121,7 @@ unicode_words(PyObject *self, PyObject *arg)
         PyErr_Format(PyExc_TypeError, "unicode_words() takes a str, not %.100s", Py_TYPE(arg)->tp_name);
         return NULL;
     }
-    const int kind = PyUnicode_KIND(arg);
-    const void *data = PyUnicode_DATA(arg);
-    const Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    PyObject *out = PyList_New(0);
-    if (out == NULL)
-        return NULL;
-    Py_ssize_t i = 0;
-    while (i < n) {
-        if (!is_unicode_word_char(PyUnicode_READ(kind, data, i))) {
-            i++;
-            continue;
-        }
-        const Py_ssize_t start = i;
-        for (;;) {
-            while (i < n && is_unicode_word_char(PyUnicode_READ(kind, data, i)))
-                i++;
-            if (i + 1 < n && is_unicode_joiner(PyUnicode_READ(kind, data, i))
-                && is_unicode_word_char(PyUnicode_READ(kind, data, i + 1)))
-                i++;
-            else
-                break;
-        }
-        PyObject *word = PyUnicode_Substring(arg, start, i);
-        if (word == NULL) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        int failed = PyList_Append(out, word);
-        Py_DECREF(word);
-        if (failed) {
-            Py_DECREF(out);
-            return NULL;
-        }
-    }
-    return out;
+    return scan(arg, 0);
 }
 
 static PyMethodDef methods[] = {
