@@ -15,11 +15,11 @@ Here the chunks are planned and collected. Work goes out in chunks of up to
 ``chunk_files`` files (and ``chunk_bytes`` bytes of content); at most
 ``max_in_flight`` chunks are out at once and about one round of chunks
 (``workers * chunk_files`` units, ``workers * chunk_bytes`` bytes, plus the
-unit that reaches that size) is read ahead of them, so memory stays flat however large the folder. Results are
-written in submission order, i.e. sorted by path, whatever order the chunks
-finish in. With worker processes, this process never imports the scoring
-code: the workers import it and load the model while the folder is being
-listed.
+unit that reaches that size) is read ahead of them, so memory stays flat
+however large the folder. Results are written in submission order, i.e.
+sorted by path, whatever order the chunks finish in. With worker processes,
+this process never imports the scoring code: the workers import it and load
+the model while the folder is being listed.
 """
 
 from __future__ import annotations

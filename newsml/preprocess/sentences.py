@@ -162,8 +162,8 @@ class _Punkt(PunktSentenceTokenizer):
       none before a lower-case letter (the orthographic rule for numbers).
 
     Answering those directly saves most of Punkt's time; every other candidate
-    goes through Punkt as before (a test compares both on every candidate of
-    the real corpora).
+    goes through Punkt as before (tests compare both on every candidate of
+    the BBC and CNN/DailyMail texts, and on generated text).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
