@@ -46,10 +46,9 @@ OUTER_SEED = 11
 CANDIDATES: dict[str, list[dict[str, Any]]] = {
     "reuters": [
         {},
-        {"rank_floor": 0.5},
-        {"term_weighting": "both", "cv": 10, "rank_floor": 0.5},  # the settings of the first ModApte run
-        {"title_weight": 1},  # the headline counted twice (2026-12-05: not adopted, see the README)
-        {"title_weight": 2},
+        {"min_probability": 0.0},  # the defaults before 2026-12-05, 21:00
+        {"title_weight": 1},  # the headline counted twice (not adopted, see the README)
+        {"min_probability": 0.0, "title_weight": 1},
     ],
     "r8": [{"term_weighting": "sublinear"}, {}],
     "r52": [{"term_weighting": "sublinear"}, {}],

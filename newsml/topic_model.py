@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 #: and R52: benchmarks/results/topic_nested.md).
 SMALL_CORPUS = 2000
 
+#: ``min_probability`` applies to multi-label topics with at least this many
+#: training texts; rarer topics keep their lower, rank-floored thresholds.
+COMMON_TOPIC = 10
+
 #: The term-frequency forms of each ``term_weighting`` choice.
 VIEWS = {"both": ("sublinear", "raw"), "sublinear": ("sublinear",), "raw": ("raw",)}
 
@@ -80,6 +84,14 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         default 0.5 is the choice of cross-validation on the ModApte training
         split (10 outer folds pooled, so that every topic is scored: macro-F1
         0.604 -> 0.618, micro-F1 0.9050 -> 0.9044; see benchmarks/README.md).
+    min_probability : for multi-label models, no topic with at least 10
+        training texts is predicted below this probability, whatever its
+        tuned threshold; ``0`` turns this off. Out-of-fold probabilities come
+        from models that saw fewer texts than the final model, whose
+        probabilities run more confident, so thresholds tuned out of fold
+        sit too low for common topics. The default 0.5, "more likely than
+        not", is the choice of nested cross-validation on the ModApte
+        training split (see benchmarks/README.md).
     single_label : ``"auto"`` (single-label when every training text has
         exactly one label), ``True`` or ``False``. Single-label models return
         exactly one topic per text and probabilities that sum to one;
@@ -105,6 +117,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         single_label: str | bool = "auto",
         term_weighting: str = "auto",
         rank_floor: float = 0.5,
+        min_probability: float = 0.5,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -119,6 +132,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.single_label = single_label
         self.term_weighting = term_weighting
         self.rank_floor = rank_floor
+        self.min_probability = min_probability
 
     # ------------------------------------------------------------------ fit
     def fit(self, texts: Sequence[str], label_lists: Sequence[Iterable[str]]) -> TopicClassifier:
@@ -200,7 +214,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             else:
                 self.min_topics_ = int(self.min_topics)
             if self.threshold == "cv":
-                self.thresholds_ = _tune_thresholds(probs, Y, self.min_topics_, rank_floor=self.rank_floor)
+                self.thresholds_ = _tune_thresholds(
+                    probs, Y, self.min_topics_, rank_floor=self.rank_floor, min_probability=self.min_probability
+                )
             else:
                 self.thresholds_ = np.full(Y.shape[1], float(self.threshold))
         self.cv_probabilities_ = probs
@@ -266,6 +282,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         floor = self.rank_floor
         if isinstance(floor, bool) or not isinstance(floor, (int, float)) or not 0 <= floor <= 10:
             raise ValueError(f"rank_floor must be a number in [0, 10], got {self.rank_floor!r}")
+        least = self.min_probability
+        if isinstance(least, bool) or not isinstance(least, (int, float)) or not 0 <= least < 1:
+            raise ValueError(f"min_probability must be a probability in [0, 1), got {self.min_probability!r}")
 
     # -------------------------------------------------------------- predict
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
@@ -472,7 +491,12 @@ def _fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
 
 
 def _tune_thresholds(
-    probs: np.ndarray, Y: np.ndarray, min_topics: int, shrink: float = 20.0, rank_floor: float = 0.0
+    probs: np.ndarray,
+    Y: np.ndarray,
+    min_topics: int,
+    shrink: float = 20.0,
+    rank_floor: float = 0.0,
+    min_probability: float = 0.0,
 ) -> np.ndarray:
     """Per-topic probability thresholds from out-of-fold probabilities.
 
@@ -484,6 +508,8 @@ def _tune_thresholds(
     topic's ``ceil(rank_floor * n)``-th most probable text: out-of-fold
     models saw fewer of a rare topic's examples than the final model will,
     so its out-of-fold probabilities, and a threshold set on them, run low.
+    Last, the threshold of a topic with at least ``COMMON_TOPIC`` examples is
+    raised to ``min_probability`` when below it.
     """
     grid = np.round(np.arange(0.05, 0.951, 0.025), 3)
     best = max(grid, key=lambda t: _micro_plus_macro(probs, Y, np.full(Y.shape[1], t), min_topics))
@@ -496,7 +522,7 @@ def _tune_thresholds(
         k = np.clip(np.ceil(rank_floor * n_pos).astype(int), 1, len(probs)) - 1
         floor = ranked[k, np.arange(Y.shape[1])]
         thresholds = np.where(n_pos > 0, np.minimum(thresholds, floor), thresholds)
-    return thresholds
+    return np.where(n_pos >= COMMON_TOPIC, np.maximum(thresholds, min_probability), thresholds)
 
 
 def _apply_thresholds(probs: np.ndarray, thresholds: np.ndarray, min_topics: int) -> np.ndarray:

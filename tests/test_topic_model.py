@@ -145,7 +145,7 @@ def test_get_params_and_clone():
     assert set(params) == {
         "C", "class_weight", "ngram_range", "min_df", "max_features", "cv",
         "min_topics", "threshold", "random_state", "title_weight", "single_label",
-        "term_weighting", "rank_floor",
+        "term_weighting", "rank_floor", "min_probability",
     }
     twin = clone(model)
     assert twin is not model
@@ -257,6 +257,10 @@ def test_no_label_at_all_is_a_value_error(tiny):
         {"rank_floor": -0.5},
         {"rank_floor": "half"},
         {"rank_floor": True},
+        {"min_probability": 1.0},
+        {"min_probability": -0.1},
+        {"min_probability": "half"},
+        {"min_probability": False},
     ],
 )
 def test_invalid_parameters_raise_value_error_at_fit(tiny, params):
@@ -488,8 +492,8 @@ def test_rank_floor_lowers_only_the_thresholds_of_topics_scored_low_out_of_fold(
 
 def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
     train_texts, train_labels, _, _ = embedded_split
-    plain = TopicClassifier(rank_floor=0.0).fit(train_texts, train_labels)
-    model = TopicClassifier(rank_floor=1.0).fit(train_texts, train_labels)
+    plain = TopicClassifier(rank_floor=0.0, min_probability=0.0).fit(train_texts, train_labels)
+    model = TopicClassifier(rank_floor=1.0, min_probability=0.0).fit(train_texts, train_labels)
     probs = model.cv_probabilities_
     np.testing.assert_allclose(probs, plain.cv_probabilities_)  # the floor changes thresholds only
     counts = np.array([sum(c in labs for labs in train_labels) for c in model.classes_])
@@ -497,6 +501,38 @@ def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
     floor = ranked[counts - 1, np.arange(len(counts))]
     assert np.all(model.thresholds_ <= floor + 1e-12)
     assert np.any(plain.thresholds_ > floor)  # so the floor did lower some threshold
+
+
+def test_min_probability_raises_only_the_low_thresholds_of_common_topics():
+    rng = np.random.RandomState(1)
+    n = 600
+    Y = np.zeros((n, 3), dtype=int)
+    Y[:300, 0] = 1  # common, and tuned out of fold to a low threshold: its negatives sit far below
+    Y[300:300 + topic_model.COMMON_TOPIC - 1, 1] = 1  # one text short of common
+    Y[400:500, 2] = 1  # common, tuned above the floor already
+    probs = np.column_stack([
+        np.where(Y[:, 0] == 1, rng.uniform(0.2, 1.0, n), rng.uniform(0.0, 0.1, n)),
+        np.where(Y[:, 1] == 1, rng.uniform(0.15, 0.3, n), rng.uniform(0.0, 0.1, n)),
+        np.where(Y[:, 2] == 1, 0.95, np.where(np.arange(n) < 60, 0.7, 0.05)),
+    ])
+    plain = _tune_thresholds(probs, Y, 0, rank_floor=0.5)
+    raised = _tune_thresholds(probs, Y, 0, rank_floor=0.5, min_probability=0.5)
+    assert plain[0] < 0.5 and raised[0] == 0.5  # the common topic is raised to the floor
+    assert plain[1] < 0.5 and raised[1] == plain[1]  # the rare one keeps its own
+    assert plain[2] > 0.5 and raised[2] == plain[2]  # a threshold above the floor stays
+
+
+def test_fitted_thresholds_respect_min_probability(embedded_split):
+    train_texts, train_labels, _, _ = embedded_split
+    plain = TopicClassifier(min_probability=0.0).fit(train_texts, train_labels)
+    model = TopicClassifier(min_probability=0.6).fit(train_texts, train_labels)
+    np.testing.assert_allclose(model.cv_probabilities_, plain.cv_probabilities_)  # thresholds only
+    counts = np.array([sum(c in labs for labs in train_labels) for c in model.classes_])
+    common = counts >= topic_model.COMMON_TOPIC
+    assert common.any() and np.all(model.thresholds_[common] >= 0.6)
+    np.testing.assert_allclose(model.thresholds_[~common], plain.thresholds_[~common])
+    assert np.any(plain.thresholds_[common] < 0.6)  # so the floor did raise some threshold
+    np.testing.assert_allclose(model.thresholds_, np.maximum(plain.thresholds_, np.where(common, 0.6, 0.0)))
 
 
 @pytest.mark.parametrize("params", [{"title_weight": 11}, {"ngram_range": (1, 6)}, {"ngram_range": (2, 1)}])
