@@ -46,7 +46,7 @@ OUTER_SEED = 11
 CANDIDATES: dict[str, list[dict[str, Any]]] = {
     "reuters": [
         {},
-        {"min_probability": 0.0},  # the defaults before 2026-12-05, 21:00
+        {"min_probability": 0.0},  # the defaults before the probability floor
         {"title_weight": 1},  # the headline counted twice (not adopted, see the README)
         {"min_probability": 0.0, "title_weight": 1},
     ],
