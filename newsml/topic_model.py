@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 SMALL_CORPUS = 2000
 
 #: ``min_probability`` applies to multi-label topics with at least this many
-#: training texts; rarer topics keep their lower, rank-floored thresholds.
+#: training texts; rarer topics keep their tuned, rank-floored thresholds.
 COMMON_TOPIC = 10
 
 #: The term-frequency forms of each ``term_weighting`` choice.
@@ -84,14 +84,14 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         default 0.5 is the choice of cross-validation on the ModApte training
         split (10 outer folds pooled, so that every topic is scored: macro-F1
         0.604 -> 0.618, micro-F1 0.9050 -> 0.9044; see benchmarks/README.md).
-    min_probability : for multi-label models, no topic with at least 10
-        training texts is predicted below this probability, whatever its
-        tuned threshold; ``0`` turns this off. Out-of-fold probabilities come
-        from models that saw fewer texts than the final model, whose
-        probabilities run more confident, so thresholds tuned out of fold
-        sit too low for common topics. The default 0.5, "more likely than
-        not", is the choice of nested cross-validation on the ModApte
-        training split (see benchmarks/README.md).
+    min_probability : for multi-label models with ``threshold="cv"``, the
+        tuned threshold of a topic with at least ``COMMON_TOPIC`` (10)
+        training texts is raised to this probability when below it (the top
+        topic that ``min_topics`` forces may still come below it); ``0``
+        turns this off. The default 0.5, "more likely than not", is the
+        choice of nested cross-validation on the ModApte training split,
+        whose held-out texts show thresholds tuned out of fold sitting too
+        low for common topics (benchmarks/results/topic_thresholds.md).
     single_label : ``"auto"`` (single-label when every training text has
         exactly one label), ``True`` or ``False``. Single-label models return
         exactly one topic per text and probabilities that sum to one;

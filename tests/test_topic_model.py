@@ -506,33 +506,48 @@ def test_fitted_thresholds_respect_the_rank_floor(embedded_split):
 def test_min_probability_raises_only_the_low_thresholds_of_common_topics():
     rng = np.random.RandomState(1)
     n = 600
+    common = topic_model.COMMON_TOPIC
     Y = np.zeros((n, 3), dtype=int)
-    Y[:300, 0] = 1  # common, and tuned out of fold to a low threshold: its negatives sit far below
-    Y[300:300 + topic_model.COMMON_TOPIC - 1, 1] = 1  # one text short of common
+    Y[:common, 0] = 1  # just common, its positives all below 0.5 out of fold: tuned and rank floor below it
+    Y[300 : 300 + common - 1, 1] = 1  # one text short of common
     Y[400:500, 2] = 1  # common, tuned above the floor already
     probs = np.column_stack([
-        np.where(Y[:, 0] == 1, rng.uniform(0.2, 1.0, n), rng.uniform(0.0, 0.1, n)),
+        np.where(Y[:, 0] == 1, rng.uniform(0.2, 0.45, n), rng.uniform(0.0, 0.1, n)),
         np.where(Y[:, 1] == 1, rng.uniform(0.15, 0.3, n), rng.uniform(0.0, 0.1, n)),
         np.where(Y[:, 2] == 1, 0.95, np.where(np.arange(n) < 60, 0.7, 0.05)),
     ])
     plain = _tune_thresholds(probs, Y, 0, rank_floor=0.5)
     raised = _tune_thresholds(probs, Y, 0, rank_floor=0.5, min_probability=0.5)
-    assert plain[0] < 0.5 and raised[0] == 0.5  # the common topic is raised to the floor
+    assert plain[0] < 0.5 and raised[0] == 0.5  # raised after the rank floor, which would lower it again
     assert plain[1] < 0.5 and raised[1] == plain[1]  # the rare one keeps its own
     assert plain[2] > 0.5 and raised[2] == plain[2]  # a threshold above the floor stays
 
 
-def test_fitted_thresholds_respect_min_probability(embedded_split):
+def test_fitted_thresholds_respect_min_probability(embedded_split, monkeypatch):
     train_texts, train_labels, _, _ = embedded_split
+    counts = np.array([sum(c in labs for labs in train_labels) for c in sorted({c for ls in train_labels for c in ls})])
+    # Every embedded topic has dozens of texts: count the rarer half as rare here.
+    monkeypatch.setattr(topic_model, "COMMON_TOPIC", int(np.median(counts)) + 1)
     plain = TopicClassifier(min_probability=0.0).fit(train_texts, train_labels)
     model = TopicClassifier(min_probability=0.6).fit(train_texts, train_labels)
     np.testing.assert_allclose(model.cv_probabilities_, plain.cv_probabilities_)  # thresholds only
-    counts = np.array([sum(c in labs for labs in train_labels) for c in model.classes_])
     common = counts >= topic_model.COMMON_TOPIC
-    assert common.any() and np.all(model.thresholds_[common] >= 0.6)
-    np.testing.assert_allclose(model.thresholds_[~common], plain.thresholds_[~common])
-    assert np.any(plain.thresholds_[common] < 0.6)  # so the floor did raise some threshold
+    assert common.any() and (~common).any()
+    assert np.any(plain.thresholds_[common] < 0.6) and np.any(plain.thresholds_[~common] < 0.6)
     np.testing.assert_allclose(model.thresholds_, np.maximum(plain.thresholds_, np.where(common, 0.6, 0.0)))
+
+
+def test_min_probability_leaves_fixed_thresholds_and_single_label_models_alone(embedded_split):
+    train_texts, train_labels, test_texts, _ = embedded_split
+    fixed = TopicClassifier(threshold=0.3, min_probability=0.6).fit(train_texts, train_labels)
+    assert np.all(fixed.thresholds_ == 0.3)
+    one = [(t, ls) for t, ls in zip(train_texts, train_labels, strict=True) if len(ls) == 1]
+    texts, labels = [t for t, _ in one], [ls for _, ls in one]
+    low = TopicClassifier(min_probability=0.0).fit(texts, labels)
+    high = TopicClassifier(min_probability=0.9).fit(texts, labels)
+    assert low.single_label_ and high.thresholds_ is None
+    np.testing.assert_array_equal(low.predict_proba(test_texts), high.predict_proba(test_texts))
+    assert low.predict(test_texts) == high.predict(test_texts)
 
 
 @pytest.mark.parametrize("params", [{"title_weight": 11}, {"ngram_range": (1, 6)}, {"ngram_range": (2, 1)}])
