@@ -89,15 +89,27 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int | None = DEFAULT_MAX
     if max_bytes is not None and st.st_size > max_bytes:
         raise ArticleTooLargeError(f"{st.st_size} bytes is over the limit of {max_bytes} bytes", source)
     with open(path, "rb") as fh:
-        return read_stream(fh, max_bytes, source)
+        return read_stream(fh, max_bytes, source, expected=st.st_size)
 
 
-def read_stream(stream: BinaryIO, max_bytes: int | None = DEFAULT_MAX_BYTES, source: str = "<stdin>") -> bytes:
+def read_stream(
+    stream: BinaryIO, max_bytes: int | None = DEFAULT_MAX_BYTES, source: str = "<stdin>", *, expected: int | None = None
+) -> bytes:
     """Read a binary stream to its end, or raise :class:`ArticleTooLargeError` past ``max_bytes``.
 
-    At most ``max_bytes + 1`` bytes are read.
+    At most ``max_bytes + 1`` bytes are read. ``expected``, the size the
+    stream is likely to have (a file's size when it was checked), is read in
+    one call; a stream that turns out longer is read on.
     """
-    data = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    limit = None if max_bytes is None else max_bytes + 1
+    if expected is None:
+        data = stream.read() if limit is None else stream.read(limit)
+    else:
+        # A read of max_bytes + 1 would allocate that much for every small file.
+        first = expected + 1 if limit is None else min(expected + 1, limit)
+        data = stream.read(first)
+        if len(data) == first and (limit is None or first < limit):  # it grew since: read the rest
+            data += stream.read() if limit is None else stream.read(limit - first)
     if max_bytes is not None and len(data) > max_bytes:
         raise ArticleTooLargeError(f"more than {max_bytes} bytes is over the limit", source)
     return gunzip(data, max_bytes, source)

@@ -242,6 +242,74 @@ def test_an_oversized_stream_is_refused_after_reading_one_byte_past_the_limit():
     assert read_stream(_CountingStream(1000), 1000) == b"a" * 1000
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    size=st.integers(0, 300),
+    expected=st.integers(0, 300),
+    max_bytes=st.one_of(st.none(), st.integers(1, 300)),
+    chunk=st.integers(1, 64),
+)
+def test_reading_with_an_expected_size_gives_what_reading_without_it_gives(size, expected, max_bytes, chunk):
+    # The stream may be longer or shorter than expected (a file that grew or
+    # shrank since its size was checked), and may return short reads.
+    import io
+
+    from newsml.preprocess import read_stream
+
+    class Trickle(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self.data, self.at = data, 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            n = min(len(buffer), chunk, len(self.data) - self.at)
+            buffer[:n] = self.data[self.at : self.at + n]
+            self.at += n
+            return n
+
+    data = bytes(range(256)) * 2
+    data = data[:size]
+
+    class Counted:
+        def __init__(self) -> None:
+            self.stream, self.taken = io.BufferedReader(Trickle(data), buffer_size=16), 0
+
+        def read(self, n: int = -1) -> bytes:
+            got = self.stream.read(n)
+            self.taken += len(got)
+            return got
+
+    def outcome(**kwargs):
+        stream = Counted()
+        try:
+            return read_stream(stream, max_bytes, "<s>", **kwargs), stream.taken
+        except ArticleTooLargeError:
+            return "too large", stream.taken
+
+    plain, plain_read = outcome()
+    hinted, hinted_read = outcome(expected=expected)
+    assert hinted == plain
+    if max_bytes is not None:
+        assert hinted_read <= max_bytes + 1 and plain_read <= max_bytes + 1
+
+
+def test_a_file_read_with_its_size_is_read_whole_even_if_it_grew(tmp_path, monkeypatch):
+    import os as os_module
+
+    path = write(tmp_path, "a.txt", b"x" * 5000)
+    real_stat = os_module.stat
+    def stat_before_it_grew(p, **kwargs):
+        real = real_stat(p, **kwargs)
+        return os_module.stat_result((*real[:6], 100, *real[7:])) if str(p) == str(path) else real
+
+    monkeypatch.setattr(os_module, "stat", stat_before_it_grew)
+    assert read_bytes(path) == b"x" * 5000
+    with pytest.raises(ArticleTooLargeError):
+        read_bytes(path, max_bytes=4000)
+
+
 def test_an_oversized_file_is_refused_before_it_is_opened(tmp_path, monkeypatch):
     from newsml.preprocess import DEFAULT_MAX_BYTES, read_bytes
 
