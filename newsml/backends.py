@@ -13,7 +13,7 @@ the backend.
   every worker about 0.2 s more), driven directly so that the caller, not
   only the dispatcher, bounds the chunks in flight. Workers read the files themselves and keep the model they
   loaded for the life of the process; BLAS threads are limited to one per
-  worker.
+  worker, and a worker skips the interpreter's teardown when it ends.
 * :class:`DaskBackend` (``--backend dask``) connects to an existing
   ``dask.distributed`` scheduler. The model is sent to the workers once
   (``scatter``) and the client sends file *contents* with each chunk, so the
@@ -22,8 +22,10 @@ the backend.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -131,7 +133,7 @@ class LocalBackend:
             max_workers=jobs,
             timeout=idle_timeout,
             env=WORKER_ENV,
-            initializer=_watch_parent,
+            initializer=_start_worker,
             initargs=(os.getpid(),),
         )
         if warm_up is not None:
@@ -148,6 +150,35 @@ class LocalBackend:
 
     def abort(self) -> None:
         self._executor.shutdown(wait=False, kill_workers=True)
+
+
+def _start_worker(parent_pid: int) -> None:
+    """Worker initializer: watch the parent, and skip the interpreter's teardown at exit."""
+    _watch_parent(parent_pid)
+    _skip_teardown_at_exit()
+
+
+def _skip_teardown_at_exit() -> None:
+    """End this process at exit without freeing its modules and models one by one.
+
+    The parent waits at exit for its workers to end, and a worker's teardown
+    (NumPy, the models, the term tables) took about 40 ms of a 1.4 s run.
+    By the time it runs, the worker has sent every result: loky's result
+    queue writes synchronously and multiprocessing's finalizers ran when the
+    worker's loop returned. Standard streams are flushed first. The exit
+    status is 0 (a worker that fails earlier, before this is registered,
+    keeps its own).
+    """
+
+    def exit_now() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+        os._exit(0)
+
+    atexit.register(exit_now)
 
 
 def _watch_parent(parent_pid: int, interval: float = 0.5) -> None:
