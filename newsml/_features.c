@@ -213,11 +213,12 @@ is_word(Py_UCS4 ch)
 
 PyDoc_STRVAR(text_features_doc,
 "text_features(texts, out)\n\n"
-"Fill ``out`` (float64, len(texts) x 4) with, per text: whether it holds a double\n"
+"Fill ``out`` (float64, len(texts) x 5) with, per text: whether it holds a double\n"
 "quote (\", \u201c, \u201d); whether it starts with one or with ' (an empty text\n"
 "counts, as text[:1] in a string does); its share of decimal digits (\\d);\n"
-"and its count of capitalised words that do not open it: the matches of\n"
-"(?<!^)\\b[A-Z][a-z]+.");
+"its count of capitalised words that do not open it: the matches of\n"
+"(?<!^)\\b[A-Z][a-z]+; and its count of words split at white space, as\n"
+"len(text.split()).");
 
 static PyObject *
 text_features(PyObject *self, PyObject *args)
@@ -227,9 +228,9 @@ text_features(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "O!w*:text_features", &PyList_Type, &texts, &out_buf))
         return NULL;
     const Py_ssize_t n = PyList_GET_SIZE(texts);
-    if (out_buf.len != n * 4 * (Py_ssize_t)sizeof(double)) {
+    if (out_buf.len != n * 5 * (Py_ssize_t)sizeof(double)) {
         PyBuffer_Release(&out_buf);
-        PyErr_SetString(PyExc_ValueError, "text_features: out must hold 4 values per text");
+        PyErr_SetString(PyExc_ValueError, "text_features: out must hold 5 values per text");
         return NULL;
     }
     double *out = out_buf.buf;
@@ -243,10 +244,17 @@ text_features(PyObject *self, PyObject *args)
         const int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
         const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-        int quote = 0;
-        Py_ssize_t digits = 0, capitalised = 0;
+        int quote = 0, in_word = 0;
+        Py_ssize_t digits = 0, capitalised = 0, words = 0;
         for (Py_ssize_t p = 0; p < length; p++) {
             Py_UCS4 ch = PyUnicode_READ(kind, data, p);
+            /* str.split() splits at the characters Py_UNICODE_ISSPACE accepts */
+            if (Py_UNICODE_ISSPACE(ch)) {
+                in_word = 0;
+            } else if (!in_word) {
+                in_word = 1;
+                words++;
+            }
             if (ch == '"' || ch == 0x201c || ch == 0x201d)
                 quote = 1;
             if (Py_UNICODE_ISDECIMAL(ch))
@@ -258,11 +266,12 @@ text_features(PyObject *self, PyObject *args)
             }
         }
         Py_UCS4 first = length ? PyUnicode_READ(kind, data, 0) : 0;
-        double *o = out + 4 * i;
+        double *o = out + 5 * i;
         o[0] = quote;
         o[1] = length == 0 || first == '"' || first == 0x201c || first == '\'';
         o[2] = (double)digits / (double)(length > 1 ? length : 1);
         o[3] = (double)capitalised;
+        o[4] = (double)words;
     }
     PyBuffer_Release(&out_buf);
     Py_RETURN_NONE;

@@ -269,18 +269,25 @@ def test_graph_features_in_c_are_numpys_on_real_articles(bbc_root):
         np.testing.assert_array_equal(in_c[:, 7:], in_numpy[:, 7:], err_msg=str(path))
 
 
+# Letters, digits and quotes the surface patterns look for, and white space
+# str.split() splits at (tab, newline, no-break space, U+001C, em space) or not (U+200B).
+_SURFACE_CHARACTERS = "aZ Qq_1\u0661\u00bd\"\u201c\u201d'.,\u00c9x\t\n\u00a0\x1c\u2003\u200b"
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.text(alphabet=st.sampled_from(list("aZ Qq_1\u0661\u00bd\"\u201c\u201d'.,\u00c9x\t")), max_size=30)
+        st.text(alphabet=st.sampled_from(list(_SURFACE_CHARACTERS)), max_size=30)
         | st.text(max_size=30),
         max_size=6,
     )
 )
-@example(["x _Qa 1١½", "ÉZa “Qb", "", "'", "Aa", " Aa", "éBc,Cd"])
+@example(["x _Qa 1١½", "ÉZa “Qb", "", "'", "Aa", " Aa", "éBc,Cd", "a\x1cb\u00a0c\u200bd", " \u2003 "])
 def test_surface_features_in_c_are_those_of_the_patterns(texts):
     c_module("_features")
     from newsml.ranking.features import _surface, _surface_block
 
     expected = np.array([_surface(t) for t in texts], dtype=float).reshape(len(texts), 5)
-    np.testing.assert_array_equal(_surface_block(texts), expected)
+    block, words = _surface_block(texts)
+    np.testing.assert_array_equal(block, expected)
+    np.testing.assert_array_equal(words, [len(t.split()) for t in texts])

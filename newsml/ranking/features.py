@@ -139,7 +139,7 @@ def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -
     first_of_paragraph = out[:, column["first_of_paragraph"]]
     first_of_paragraph[0] = 1.0
     first_of_paragraph[1:] = paragraphs[1:] != paragraphs[:-1]
-    words = np.array([len(t.split()) for t in texts], dtype=float)
+    surface, words = _surface_block(texts)
     out[:, column["words_log"]] = np.log1p(words)
     out[:, column["is_short"]] = words < 6
     out[:, column["is_long"]] = words > 40
@@ -147,7 +147,7 @@ def sentence_features(doc: Document, k: int, matrix: TermMatrix | None = None) -
     graph = _c_graph_features if _c_graph_kernel is not None else _graph_features
     out[:, _GRAPH_COLUMNS] = graph(m.counts, m.norms, m.unit, m.similarity)
     out[:, column["title_similarity"]] = title_similarity(doc.title, m)
-    out[:, column["has_quote"]:column["capitalised_share"] + 1] = _surface_block(texts)
+    out[:, column["has_quote"]:column["capitalised_share"] + 1] = surface
     out[:, column["capitalised_share"]] /= np.maximum(words, 1.0)
     out[:, column["budget_k"]] = float(k)
     out[:, column["budget_share"]] = k / n
@@ -217,16 +217,20 @@ def _position_block(n: int) -> np.ndarray:
     return block
 
 
-def _surface_block(texts: list[str]) -> np.ndarray:
-    """:func:`_surface` of each text, as rows; the counts by newsml's C module when it is built."""
+def _surface_block(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_surface` of each text, as rows, and each text's words split at white space (a count).
+
+    The counts come from newsml's C module when it is built.
+    """
     if _c_text_kernel is None:
-        return np.array([_surface(t) for t in texts], dtype=float).reshape(len(texts), 5)
+        block = np.array([_surface(t) for t in texts], dtype=float).reshape(len(texts), 5)
+        return block, np.array([len(t.split()) for t in texts], dtype=float)
     block = np.empty((len(texts), 5))
-    counts = np.empty((len(texts), 4))
+    counts = np.empty((len(texts), 5))
     _c_text_kernel(texts, counts)
-    block[:, [0, 1, 3, 4]] = counts
+    block[:, [0, 1, 3, 4]] = counts[:, :4]
     block[:, 2] = [_has_attribution(t.lower()) for t in texts]
-    return block
+    return block, counts[:, 4]
 
 
 def _surface(text: str) -> tuple[float, float, float, float, float]:
