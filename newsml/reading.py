@@ -97,11 +97,16 @@ def read_stream(
 ) -> bytes:
     """Read a binary stream to its end, or raise :class:`ArticleTooLargeError` past ``max_bytes``.
 
-    At most ``max_bytes + 1`` bytes are read. ``expected``, the size the
-    stream is likely to have (a file's size when it was checked), is read in
-    one call; a stream that turns out longer is read on.
+    At most ``max_bytes + 1`` bytes are read. With ``expected``, the size the
+    stream is likely to have (a file's size when it was checked), the first
+    call asks for ``expected + 1`` bytes (the extra byte shows whether it
+    grew) rather than ``max_bytes + 1``, and a stream that turns out longer
+    is read on, to ``max_bytes + 1`` bytes in all. A short read is taken as
+    the end of the stream, as from any buffered reader.
     """
     limit = None if max_bytes is None else max_bytes + 1
+    if expected is not None and expected < 0:
+        raise ValueError(f"expected must be a size in bytes, got {expected!r}")
     if expected is None:
         data = stream.read() if limit is None else stream.read(limit)
     else:

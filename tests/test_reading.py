@@ -274,9 +274,10 @@ def test_reading_with_an_expected_size_gives_what_reading_without_it_gives(size,
 
     class Counted:
         def __init__(self) -> None:
-            self.stream, self.taken = io.BufferedReader(Trickle(data), buffer_size=16), 0
+            self.stream, self.taken, self.asked = io.BufferedReader(Trickle(data), buffer_size=16), 0, []
 
         def read(self, n: int = -1) -> bytes:
+            self.asked.append(n)
             got = self.stream.read(n)
             self.taken += len(got)
             return got
@@ -284,15 +285,44 @@ def test_reading_with_an_expected_size_gives_what_reading_without_it_gives(size,
     def outcome(**kwargs):
         stream = Counted()
         try:
-            return read_stream(stream, max_bytes, "<s>", **kwargs), stream.taken
+            return read_stream(stream, max_bytes, "<s>", **kwargs), stream
         except ArticleTooLargeError:
-            return "too large", stream.taken
+            return "too large", stream
 
-    plain, plain_read = outcome()
-    hinted, hinted_read = outcome(expected=expected)
-    assert hinted == plain
+    truth = data if max_bytes is None or size <= max_bytes else "too large"
+    plain, _ = outcome()
+    hinted, stream = outcome(expected=expected)
+    assert hinted == plain == truth
     if max_bytes is not None:
-        assert hinted_read <= max_bytes + 1 and plain_read <= max_bytes + 1
+        assert stream.taken <= max_bytes + 1
+    assert stream.asked[0] <= expected + 1  # never a read of max_bytes + 1 for a small file
+    if size <= expected:
+        assert len(stream.asked) == 1
+
+
+def test_read_bytes_asks_for_the_size_it_checked(tmp_path, monkeypatch):
+    import newsml.reading as reading
+
+    path = write(tmp_path, "a.txt", b"y" * 1234)
+    calls = []
+    real = reading.read_stream
+
+    def spy(stream, max_bytes, source, **kwargs):
+        calls.append(kwargs)
+        return real(stream, max_bytes, source, **kwargs)
+
+    monkeypatch.setattr(reading, "read_stream", spy)
+    assert read_bytes(path) == b"y" * 1234
+    assert calls == [{"expected": 1234}]
+
+
+def test_a_negative_expected_size_is_refused():
+    import io
+
+    from newsml.preprocess import read_stream
+
+    with pytest.raises(ValueError, match="expected"):
+        read_stream(io.BytesIO(b"x" * 1000), 10, "<s>", expected=-5)
 
 
 def test_a_file_read_with_its_size_is_read_whole_even_if_it_grew(tmp_path, monkeypatch):
@@ -300,12 +330,18 @@ def test_a_file_read_with_its_size_is_read_whole_even_if_it_grew(tmp_path, monke
 
     path = write(tmp_path, "a.txt", b"x" * 5000)
     real_stat = os_module.stat
+    seen = []
+
     def stat_before_it_grew(p, **kwargs):
         real = real_stat(p, **kwargs)
-        return os_module.stat_result((*real[:6], 100, *real[7:])) if str(p) == str(path) else real
+        if str(p) != str(path):
+            return real
+        seen.append(p)
+        return os_module.stat_result((*real[:6], 100, *real[7:]))
 
     monkeypatch.setattr(os_module, "stat", stat_before_it_grew)
     assert read_bytes(path) == b"x" * 5000
+    assert seen  # the size read_bytes went by was the stale one
     with pytest.raises(ArticleTooLargeError):
         read_bytes(path, max_bytes=4000)
 
