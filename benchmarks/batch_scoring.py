@@ -63,6 +63,8 @@ DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "bbc-news-summary" / "News
 HANDLOOP = REPO_ROOT.parent / "shared" / "tools" / "handloop.py"
 HANDLOOP_FILES = 300
 RESULTS = REPO_ROOT / "benchmarks" / "results"
+#: The runs' working folder: not the checkout, whose ``newsml/`` would shadow the installed package.
+NEUTRAL_CWD = Path(tempfile.gettempdir())
 SAMPLE_INTERVAL = 0.02
 #: Goals of the batch-scoring issue: end-to-end speed-up over the hand-written loop
 #: (floor and goal), articles/s on the large folder, memory growth from the BBC run
@@ -147,7 +149,7 @@ def run_newsml(folder: Path, out: Path, jobs: int, model: Path) -> dict[str, Any
     watcher = OutputWatcher(out)
     watcher.start()
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO_ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=NEUTRAL_CWD)
     sampler = MemorySampler(process.pid)
     sampler.start()
     stderr_lines: list[bytes] = []
@@ -243,7 +245,7 @@ def startup_times(article: Path, model: Path, runs: int = 5) -> dict[str, float]
         samples = []
         for _ in range(runs):
             start = time.perf_counter()
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=REPO_ROOT)
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=NEUTRAL_CWD)
             samples.append(time.perf_counter() - start)
         times[name] = statistics.median(samples)
         log(f"newsml {name}: {times[name]:.2f} s (median of {runs})")
@@ -263,10 +265,35 @@ def flame_graph(folder: Path, out: Path, model: Path, svg: Path) -> bool:
         "--model", str(model), "--quiet",
     ]
     log(f"running {shlex.join(command)}")
-    return subprocess.run(command, capture_output=True, check=False, cwd=REPO_ROOT).returncode == 0
+    return subprocess.run(command, capture_output=True, check=False, cwd=NEUTRAL_CWD).returncode == 0
 
 
 # ------------------------------------------------------------------ report
+def install_info() -> dict[str, Any]:
+    """The newsml the runs import: its folder, how it is installed, whether its sources are the checkout's.
+
+    An editable install adds its import finder to every process (about 10 ms
+    each); the README's quick start installs with ``pip install .``.
+    """
+    import importlib.metadata
+
+    import newsml
+
+    folder = Path(newsml.__file__).resolve().parent
+    try:
+        direct = json.loads(importlib.metadata.distribution("newsml").read_text("direct_url.json") or "{}")
+        mode = "editable" if direct.get("dir_info", {}).get("editable") else "regular"
+    except importlib.metadata.PackageNotFoundError:
+        mode = "not installed"
+    checkout = REPO_ROOT / "newsml"
+    sources = [p.relative_to(checkout) for p in checkout.rglob("*.py")]
+    same = all(
+        (folder / rel).is_file() and (folder / rel).read_bytes() == (checkout / rel).read_bytes() for rel in sources
+    )
+    compiled = sorted(p.name.split(".")[0] for p in folder.glob("_*.so"))
+    return {"from": str(folder), "install": mode, "sources_match_checkout": same, "c_modules": compiled}
+
+
 def provenance() -> dict[str, Any]:
     import joblib
     import nltk
@@ -285,12 +312,14 @@ def provenance() -> dict[str, Any]:
         "nltk": nltk.__version__,
         "joblib": joblib.__version__,
         "psutil": getattr(psutil, "__version__", None),
+        "newsml_install": install_info(),
         "command": shlex.join([sys.executable, *sys.argv]),
     }
 
 
 def markdown(results: dict[str, Any]) -> str:
     info = results["provenance"]
+    install = info["newsml_install"]
     runs = results["newsml"]
     base = results["hand_written"]
     small1, small2, large = runs["bbc_jobs1"], runs["bbc_jobs2"], runs.get("large_jobs2")
@@ -300,6 +329,8 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"{info['date']}; Python {info['python']}, {info['cpus']} CPUs, newsml {info['newsml']}, "
         f"scikit-learn {info['scikit-learn']}, nltk {info['nltk']}, joblib {info['joblib']}.",
+        f"newsml imported from {install['from']} ({install['install']} install; sources the checkout's: "
+        f"{install['sources_match_checkout']}; C modules: {', '.join(install['c_modules']) or 'none'}).",
         f"Command: `{info['command']}`.",
         "",
         "## `newsml score`",
