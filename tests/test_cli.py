@@ -414,3 +414,29 @@ def test_scoring_with_workers_keeps_the_parent_light(tmp_path: Path, good_folder
     )
     assert "HEAVY [] 0" in done.stdout
     assert len(out.read_text(encoding="utf-8").splitlines()) == len(list(good_folder.rglob("*.txt")))
+
+
+THREADS = """
+import sys
+from newsml.cli import main
+from threadpoolctl import threadpool_info
+
+status = main(["summarize", sys.argv[1]])
+print(status, sorted({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}))
+"""
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "[1]"), ("2", "[2]")])
+def test_scoring_commands_run_one_blas_thread_unless_the_user_chose(
+    tmp_path: Path, chosen: str | None, expected: str
+) -> None:
+    (tmp_path / "a.txt").write_text(article(0), encoding="utf-8")
+    thread_settings = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in thread_settings}
+    if chosen:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    done = subprocess.run(
+        [sys.executable, "-c", THREADS, str(tmp_path / "a.txt")], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == f"0 {expected}"
