@@ -291,3 +291,44 @@ def test_surface_features_in_c_are_those_of_the_patterns(texts):
     block, words = _surface_block(texts)
     np.testing.assert_array_equal(block, expected)
     np.testing.assert_array_equal(words, [len(t.split()) for t in texts])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["said", "the", "oil", "é", "x" * 30, "", "Oil"]), max_size=12), max_size=8))
+@example([])
+@example([[]])
+@example([[], ["a", "b", "a"], []])
+def test_term_counts_in_c_are_those_of_numpy_to_the_last_bit(token_lists):
+    c_module("_features")
+    from newsml.ranking.features import _counted, _counted_in_c
+
+    expected, got = _counted(token_lists), _counted_in_c(token_lists)
+    assert list(got[3].items()) == list(expected[3].items())  # the same numbers, in the same order
+    for a, b in zip(got[:3], expected[:3], strict=True):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_array_equal(a.view(np.uint64), b.view(np.uint64))
+    got[0][...] = 0  # writable, as numpy's are
+
+
+def test_term_counts_in_c_are_numpys_on_real_articles(bbc_root):
+    c_module("_features")
+    from newsml.preprocess.stop_words import FUNCTION_WORDS
+    from newsml.preprocess.words import terms
+    from newsml.ranking.features import _counted, _counted_in_c
+    from newsml.reading import read_text
+
+    for path in sorted((bbc_root / "News Articles").rglob("*.txt"))[::20]:
+        sentences = parse_article(read_text(path)).sentences
+        tokens = [terms(s.text, stem_words=False, stop_words=FUNCTION_WORDS) for s in sentences]
+        expected, got = _counted(tokens), _counted_in_c(tokens)
+        assert list(got[3]) == list(expected[3]), path
+        for a, b in zip(got[:3], expected[:3], strict=True):
+            np.testing.assert_array_equal(a.view(np.uint64), b.view(np.uint64), err_msg=str(path))
+
+
+def test_term_counts_in_c_refuse_what_is_not_lists_of_str():
+    kernel = c_module("_features").term_counts
+    with pytest.raises(TypeError):
+        kernel([["a"], "b"])
+    with pytest.raises(TypeError):
+        kernel([["a", 1]])

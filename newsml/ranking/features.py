@@ -25,9 +25,10 @@ from newsml.preprocess.stop_words import FUNCTION_WORDS
 
 try:
     from newsml._features import graph_features as _c_graph_kernel
+    from newsml._features import term_counts as _c_term_counts
     from newsml._features import text_features as _c_text_kernel
 except ImportError:  # installed without a C compiler: numpy and regular expressions compute them
-    _c_graph_kernel = _c_text_kernel = None
+    _c_graph_kernel = _c_term_counts = _c_text_kernel = None
 
 #: Column names of :func:`sentence_features`, in order.
 FEATURE_NAMES: tuple[str, ...] = (
@@ -68,6 +69,17 @@ class TermMatrix:
 def term_matrix(texts: list[str]) -> TermMatrix:
     """Term counts (lower-case, function words removed, not stemmed) of ``texts`` and their similarities."""
     tokens = [terms(t, stem_words=False, stop_words=FUNCTION_WORDS) for t in texts]
+    if _c_term_counts is not None:
+        counts, norms, unit, vocabulary = _counted_in_c(tokens)
+    else:
+        counts, norms, unit, vocabulary = _counted(tokens)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, 0.0)
+    return TermMatrix(counts, norms, unit, similarity, vocabulary)
+
+
+def _counted(tokens: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """Term counts of each token list (terms numbered in order of first appearance), row norms and unit rows."""
     n = len(tokens)
     vocabulary: dict[str, int] = {}
     rows = np.repeat(np.arange(n), [len(t) for t in tokens])
@@ -76,9 +88,19 @@ def term_matrix(texts: list[str]) -> TermMatrix:
     counts = np.bincount(rows * width + cols, minlength=n * width).astype(float).reshape(n, width)
     norms = np.linalg.norm(counts, axis=1)
     unit = counts / np.where(norms > 0, norms, 1.0)[:, None]
-    similarity = unit @ unit.T
-    np.fill_diagonal(similarity, 0.0)
-    return TermMatrix(counts, norms, unit, similarity, vocabulary)
+    return counts, norms, unit, vocabulary
+
+
+def _counted_in_c(tokens: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """:func:`_counted` by newsml's C module, in one call: the same arrays to the last bit."""
+    vocabulary, counts, norms, unit = _c_term_counts(tokens)
+    shape = (len(tokens), max(len(vocabulary), 1))
+    return (
+        np.frombuffer(counts).reshape(shape),
+        np.frombuffer(norms),
+        np.frombuffer(unit).reshape(shape),
+        vocabulary,
+    )
 
 
 def pagerank(similarity: np.ndarray, damping: float = _DAMPING) -> np.ndarray:
