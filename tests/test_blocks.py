@@ -79,3 +79,22 @@ def test_a_page_flattened_to_one_line_is_cut_into_sentences() -> None:
     assert blocks[0].text == f"{menu} {sentence}" and not blocks[0].continues
     assert [b.text for b in blocks[1:]] == [sentence] * 39 and all(b.continues for b in blocks[1:])
     assert not is_flat(WRAPPED.splitlines())
+
+
+def test_block_features_are_the_same_with_the_c_character_counts_or_without(monkeypatch) -> None:
+    from newsml.preprocess import blocks as blocks_module
+
+    text = "\n".join([
+        "Home | News | Sport",
+        "Oil rose 3.2% to $84.10 a barrel on Tuesday, traders said.",
+        "© 2024 Example Media — all rights reserved ²",
+        "Prices had fallen for five weeks in a row before the rebound.",
+    ])
+    blocks = split_blocks(text)
+    with_c = block_features(blocks)
+    monkeypatch.setattr(
+        blocks_module,
+        "_char_counts",
+        lambda t: (sum(ch.isdigit() for ch in t), sum(not (ch.isalnum() or ch.isspace()) for ch in t)),
+    )
+    np.testing.assert_array_equal(block_features(blocks), with_c)

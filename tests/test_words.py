@@ -5,7 +5,7 @@ from __future__ import annotations
 import joblib
 import pytest
 from conftest import c_module
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -319,3 +319,22 @@ def test_terms_stay_right_when_the_token_table_is_emptied(monkeypatch):
     monkeypatch.setattr(words, "_TABLE_LIMIT", 3)
     for _ in range(3):
         assert [terms(t) for t in texts] == expected
+
+
+def _char_counts_by_python(text: str) -> tuple[int, int]:
+    return sum(ch.isdigit() for ch in text), sum(not (ch.isalnum() or ch.isspace()) for ch in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+@example("Price £12.5 rose 3% \u2013 \u00b2 \u0661\u00a0\x1c_")
+def test_char_counts_in_c_are_those_of_the_str_methods(text: str) -> None:
+    char_counts = c_module("_words").char_counts
+    assert char_counts(text) == _char_counts_by_python(text)
+
+
+def test_char_counts_in_c_on_every_code_point() -> None:
+    char_counts = c_module("_words").char_counts
+    for start in range(0, 0x110000, 0x1000):
+        block = "".join(map(chr, range(start, start + 0x1000)))
+        assert char_counts(block) == _char_counts_by_python(block), hex(start)

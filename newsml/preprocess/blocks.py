@@ -22,6 +22,13 @@ import numpy as np
 from newsml.preprocess.rules import is_boilerplate_line, is_caption_line, is_credit_only
 from newsml.preprocess.words import STOP_WORDS
 
+try:
+    from newsml._words import char_counts as _char_counts
+except ImportError:  # installed without a C compiler
+
+    def _char_counts(text: str) -> tuple[int, int]:
+        return sum(ch.isdigit() for ch in text), sum(not (ch.isalnum() or ch.isspace()) for ch in text)
+
 _WRAP_MIN = 60
 _WRAP_MAX = 80
 _BULLET = re.compile(r"^\s*(?:[*+\u2022\u25cf\u25aa\u00b7-]|\d{1,3}[.)])\s+")
@@ -248,6 +255,7 @@ def _base(blocks: list[Block]) -> np.ndarray:
         text = b.text
         nw = len(ws)
         nc = max(len(text), 1)
+        digits, symbols = _char_counts(text)
         content = [w for w in lw if w not in STOP_WORDS and not w.isdigit()]
         if content and centre:
             bag = Counter(content)
@@ -263,8 +271,8 @@ def _base(blocks: list[Block]) -> np.ndarray:
             sum(w[:1].isupper() for w in ws) / nw if nw else 0.0,
             float(bool(_TERMINAL.search(text))),
             float(text.endswith(":")),
-            sum(ch.isdigit() for ch in text) / nc,
-            sum(not (ch.isalnum() or ch.isspace()) for ch in text) / nc,
+            digits / nc,
+            symbols / nc,
             b.n_links / (nw + 1),
             float(b.bullet),
             float(b.heading),
