@@ -10,6 +10,8 @@
  * patterns otherwise; property tests check that both give the same words.
  * char_counts(text) counts the digits and the symbols (neither letter, digit
  * nor white space) of a text, for the block features of page cleaning.
+ * known_terms(words, table) maps words to their index terms through the
+ * table newsml.preprocess.words.terms fills, when every word is in it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -150,10 +152,44 @@ char_counts(PyObject *self, PyObject *arg)
     return Py_BuildValue("(nn)", digits, symbols);
 }
 
+PyDoc_STRVAR(known_terms_doc,
+"known_terms(words, table)\n\n"
+"[table[w] for w in words if table[w]] when every word is a key of the dict\n"
+"table, else None (a word met for the first time, which the caller works out).");
+
+static PyObject *
+known_terms(PyObject *self, PyObject *args)
+{
+    PyObject *words, *table;
+    if (!PyArg_ParseTuple(args, "O!O!:known_terms", &PyList_Type, &words, &PyDict_Type, &table))
+        return NULL;
+    const Py_ssize_t n = PyList_GET_SIZE(words);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *term = PyDict_GetItemWithError(table, PyList_GET_ITEM(words, i));
+        if (term == NULL) {
+            Py_DECREF(out);
+            if (PyErr_Occurred())
+                return NULL;
+            Py_RETURN_NONE;
+        }
+        if (PyUnicode_Check(term) && PyUnicode_GET_LENGTH(term) == 0)
+            continue;
+        if (PyList_Append(out, term) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"words", words, METH_O, words_doc},
     {"unicode_words", unicode_words, METH_O, unicode_words_doc},
     {"char_counts", char_counts, METH_O, char_counts_doc},
+    {"known_terms", known_terms, METH_VARARGS, known_terms_doc},
     {NULL, NULL, 0, NULL},
 };
 

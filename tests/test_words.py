@@ -338,3 +338,23 @@ def test_char_counts_in_c_on_every_code_point() -> None:
     for start in range(0, 0x110000, 0x1000):
         block = "".join(map(chr, range(start, start + 0x1000)))
         assert char_counts(block) == _char_counts_by_python(block), hex(start)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["oil", "the", "prices", "é", "x", ""]), max_size=20),
+    st.dictionaries(st.sampled_from(["oil", "the", "prices", "é", "x", ""]), st.sampled_from(["", "oil", "price"])),
+)
+def test_known_terms_in_c_are_the_table_s_non_empty_terms_or_none(words, table) -> None:
+    known_terms = c_module("_words").known_terms
+    expected = [table[w] for w in words if table[w]] if all(w in table for w in words) else None
+    assert known_terms(words, table) == expected
+
+
+def test_terms_are_the_same_with_a_cold_and_a_warm_table() -> None:
+    # The first pass meets every word for the first time (the Python loop),
+    # the second knows them all (the C loop when built): the same terms.
+    text = "Oil prices rose on Tuesday, the ministry's report said; oil traders' bets (and prices) fell."
+    cold = terms(text, stop_words=frozenset({"the", "on", "and"}), stem_words=True)
+    warm = terms(text, stop_words=frozenset({"the", "on", "and"}), stem_words=True)
+    assert cold == warm and cold[:2] == ["oil", "price"]

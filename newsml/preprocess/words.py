@@ -32,11 +32,13 @@ _ASCII_TERM = re.compile(r"[0-9a-z]+(?:['.\-][0-9a-z]+)*")
 try:
     # The same as _ASCII_TERM.findall and _TERM.findall, in one C pass: about
     # four and five times faster.
+    from newsml._words import known_terms as _known_terms
     from newsml._words import unicode_words as _unicode_words
     from newsml._words import words as _ascii_words
 except ImportError:  # installed without a C compiler
     _ascii_words = _ASCII_TERM.findall
     _unicode_words = _TERM.findall
+    _known_terms = None
 _POSSESSIVE = ("'s", "\u2019s")
 
 __all__ = ["STOP_WORDS", "Analyzer", "stem", "terms", "tokenize"]
@@ -70,6 +72,11 @@ def terms(
     table = _term_table(stem_words, stops, keep_numbers)
     if len(table) > _TABLE_LIMIT:  # bound memory on endless vocabularies
         table.clear()
+    if _known_terms is not None:
+        # Most texts hold only words met before: their terms in one C loop.
+        known = _known_terms(words, table)
+        if known is not None:
+            return known
     out = []
     for token in words:
         term = table.get(token)
