@@ -12,6 +12,8 @@
  * nor white space) of a text, for the block features of page cleaning.
  * known_terms(words, table) maps words to their index terms through the
  * table newsml.preprocess.words.terms fills, when every word is in it.
+ * split_count(texts) and control_count(text) count what str.split() and the
+ * binary-text check of newsml.reading count.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -185,11 +187,68 @@ known_terms(PyObject *self, PyObject *args)
     return out;
 }
 
+PyDoc_STRVAR(split_count_doc,
+"split_count(texts)\n\n"
+"sum(len(t.split()) for t in texts): the words of a list of str, split at white space.");
+
+static PyObject *
+split_count(PyObject *self, PyObject *arg)
+{
+    if (!PyList_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "split_count() takes a list, not %.100s", Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t words = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arg); i++) {
+        PyObject *text = PyList_GET_ITEM(arg, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "split_count() takes a list of str");
+            return NULL;
+        }
+        const int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        int in_word = 0;
+        for (Py_ssize_t p = 0; p < PyUnicode_GET_LENGTH(text); p++) {
+            if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, p))) {
+                in_word = 0;
+            } else if (!in_word) {
+                in_word = 1;
+                words++;
+            }
+        }
+    }
+    return PyLong_FromSsize_t(words);
+}
+
+PyDoc_STRVAR(control_count_doc,
+"control_count(text)\n\n"
+"The characters of a str in U+0000-U+0008 and U+000E-U+001F: control\n"
+"characters other than tab, line breaks and form feeds.");
+
+static PyObject *
+control_count(PyObject *self, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "control_count() takes a str, not %.100s", Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(arg); i++) {
+        const Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        count += c <= 0x08 || (c >= 0x0e && c <= 0x1f);
+    }
+    return PyLong_FromSsize_t(count);
+}
+
 static PyMethodDef methods[] = {
     {"words", words, METH_O, words_doc},
     {"unicode_words", unicode_words, METH_O, unicode_words_doc},
     {"char_counts", char_counts, METH_O, char_counts_doc},
     {"known_terms", known_terms, METH_VARARGS, known_terms_doc},
+    {"split_count", split_count, METH_O, split_count_doc},
+    {"control_count", control_count, METH_O, control_count_doc},
     {NULL, NULL, 0, NULL},
 };
 

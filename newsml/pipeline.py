@@ -26,6 +26,13 @@ from newsml.records import PROBABILITY_DIGITS, Record, error_text, format_record
 from newsml.summarizer import Ranker, summarize
 from newsml.tasks import FileItem, ScoredLine, ScoreSettings
 
+try:
+    from newsml._words import split_count as _split_count
+except ImportError:  # installed without a C compiler
+
+    def _split_count(texts: list[str]) -> int:
+        return sum(len(t.split()) for t in texts)
+
 if TYPE_CHECKING:
     from newsml.tagger import TopicModel
 
@@ -71,7 +78,7 @@ def classification_text(doc: Document) -> str:
 
 def word_count(doc: Document) -> int:
     """Words of the body, split at whitespace (as ``summarize``'s word budget counts them)."""
-    return sum(len(s.text.split()) for s in doc.sentences)
+    return _split_count([s.text for s in doc.sentences])
 
 
 def summarize_article(

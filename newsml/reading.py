@@ -30,6 +30,12 @@ DEFAULT_MAX_BYTES = 5_000_000
 # which decoded text is taken for binary data.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+try:
+    from newsml._words import control_count as _control_count
+except ImportError:  # installed without a C compiler
+
+    def _control_count(text: str) -> int:
+        return len(_CONTROLS.findall(text))
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -61,7 +67,7 @@ def check_text(text: str, source: str = "<text>") -> str:
     """``text`` with ``\\n`` line endings; :class:`NotTextError` when it holds NUL or many control characters."""
     if "\x00" in text:
         raise NotTextError("contains NUL characters; not text", source)
-    controls = len(_CONTROLS.findall(text))
+    controls = _control_count(text)
     if text and controls / len(text) > _MAX_CONTROL_SHARE:
         raise NotTextError(f"{controls} control characters in {len(text)}; not text", source)
     return normalize_newlines(text)

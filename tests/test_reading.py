@@ -410,3 +410,16 @@ def test_gzipped_bytes_are_parsed_and_bare_decoding_says_what_they_are():
     assert parse_article(data).title == "Port reopens"
     with pytest.raises(NotTextError, match="gzip-compressed"):
         decode_bytes(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_control_count_in_c_is_the_pattern_s(text):
+    import re
+
+    from conftest import c_module
+
+    control_count = c_module("_words").control_count
+    assert control_count(text) == len(re.findall(r"[\x00-\x08\x0e-\x1f]", text))
+    every = "".join(map(chr, range(0x30)))  # the C0 range and a little beyond
+    assert control_count(every) == len(re.findall(r"[\x00-\x08\x0e-\x1f]", every)) == 27

@@ -358,3 +358,11 @@ def test_terms_are_the_same_with_a_cold_and_a_warm_table() -> None:
     cold = terms(text, stop_words=frozenset({"the", "on", "and"}), stem_words=True)
     warm = terms(text, stop_words=frozenset({"the", "on", "and"}), stem_words=True)
     assert cold == warm and cold[:2] == ["oil", "price"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=6))
+@example(["a\x1cb\u00a0c\u200bd", " \u2003 ", ""])
+def test_split_count_in_c_is_str_split(texts: list[str]) -> None:
+    split_count = c_module("_words").split_count
+    assert split_count(texts) == sum(len(t.split()) for t in texts)
