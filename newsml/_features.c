@@ -16,8 +16,10 @@
  *
  * term_counts() builds the vocabulary and the term counts of an article's
  * sentences, their row norms and unit rows, as features.term_matrix did with
- * a dict and numpy; the counts are small integers, so the norms and unit rows
- * are the same to the last bit whatever the order of the sums.
+ * a dict and numpy. The counts are integers and a row's sum of squares stays
+ * an exact float64 up to 2**53 (a sentence of some 94 million tokens, far past
+ * the size limit on articles), so the norms and unit rows are the same to the
+ * last bit whatever the order of the sums.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -296,6 +298,8 @@ term_counts(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "O!:term_counts", &PyList_Type, &lists))
         return NULL;
     const Py_ssize_t n = PyList_GET_SIZE(lists);
+    /* Exact str tokens only: hashing and comparing them in the private dict
+     * below runs no Python code, so nothing can change the lists meanwhile. */
     Py_ssize_t total = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *tokens = PyList_GET_ITEM(lists, i);
@@ -303,8 +307,16 @@ term_counts(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_TypeError, "term_counts: token_lists must be a list of lists");
             return NULL;
         }
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(tokens); j++) {
+            if (!PyUnicode_CheckExact(PyList_GET_ITEM(tokens, j))) {
+                PyErr_SetString(PyExc_TypeError, "term_counts: tokens must be str");
+                return NULL;
+            }
+        }
         total += PyList_GET_SIZE(tokens);
     }
+    if (n > 0 && total > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(double) / n)
+        return PyErr_NoMemory();
     PyObject *vocabulary = PyDict_New();
     Py_ssize_t *ids = PyMem_Malloc((total ? total : 1) * sizeof(Py_ssize_t));
     PyObject *counts = NULL, *norms = NULL, *unit = NULL;
@@ -318,10 +330,6 @@ term_counts(PyObject *self, PyObject *args)
         const Py_ssize_t m = PyList_GET_SIZE(tokens);
         for (Py_ssize_t j = 0; j < m; j++) {
             PyObject *token = PyList_GET_ITEM(tokens, j);
-            if (!PyUnicode_Check(token)) {
-                PyErr_SetString(PyExc_TypeError, "term_counts: tokens must be str");
-                goto fail;
-            }
             PyObject *found = PyDict_GetItemWithError(vocabulary, token);
             if (found != NULL) {
                 ids[k++] = PyLong_AsSsize_t(found);

@@ -156,8 +156,9 @@ char_counts(PyObject *self, PyObject *arg)
 
 PyDoc_STRVAR(known_terms_doc,
 "known_terms(words, table)\n\n"
-"[table[w] for w in words if table[w]] when every word is a key of the dict\n"
-"table, else None (a word met for the first time, which the caller works out).");
+"[table[w] for w in words if table[w] != \"\"] when every word is an exact str\n"
+"and a key of the dict table, else None (a word met for the first time, which\n"
+"the caller works out).");
 
 static PyObject *
 known_terms(PyObject *self, PyObject *args)
@@ -165,24 +166,33 @@ known_terms(PyObject *self, PyObject *args)
     PyObject *words, *table;
     if (!PyArg_ParseTuple(args, "O!O!:known_terms", &PyList_Type, &words, &PyDict_Type, &table))
         return NULL;
-    const Py_ssize_t n = PyList_GET_SIZE(words);
     PyObject *out = PyList_New(0);
     if (out == NULL)
         return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *term = PyDict_GetItemWithError(table, PyList_GET_ITEM(words, i));
+    /* The list's length is read on every pass and the word and its term are
+     * held while in use: a lookup can run Python code (a key's __eq__). */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_CheckExact(word)) {
+            Py_DECREF(out);
+            Py_RETURN_NONE;
+        }
+        Py_INCREF(word);
+        PyObject *term = PyDict_GetItemWithError(table, word);
+        Py_XINCREF(term);
+        Py_DECREF(word);
         if (term == NULL) {
             Py_DECREF(out);
             if (PyErr_Occurred())
                 return NULL;
             Py_RETURN_NONE;
         }
-        if (PyUnicode_Check(term) && PyUnicode_GET_LENGTH(term) == 0)
-            continue;
-        if (PyList_Append(out, term) < 0) {
+        if (!(PyUnicode_Check(term) && PyUnicode_GET_LENGTH(term) == 0) && PyList_Append(out, term) < 0) {
+            Py_DECREF(term);
             Py_DECREF(out);
             return NULL;
         }
+        Py_DECREF(term);
     }
     return out;
 }

@@ -26,12 +26,16 @@ from newsml.records import PROBABILITY_DIGITS, Record, error_text, format_record
 from newsml.summarizer import Ranker, summarize
 from newsml.tasks import FileItem, ScoredLine, ScoreSettings
 
+
+def _split_count_py(texts: list[str]) -> int:
+    """Words of ``texts`` split at white space (what the C module's ``split_count`` counts)."""
+    return sum(len(t.split()) for t in texts)
+
+
 try:
     from newsml._words import split_count as _split_count
 except ImportError:  # installed without a C compiler
-
-    def _split_count(texts: list[str]) -> int:
-        return sum(len(t.split()) for t in texts)
+    _split_count = _split_count_py
 
 if TYPE_CHECKING:
     from newsml.tagger import TopicModel

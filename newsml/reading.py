@@ -30,12 +30,17 @@ DEFAULT_MAX_BYTES = 5_000_000
 # which decoded text is taken for binary data.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def _control_count_py(text: str) -> int:
+    """Control characters of ``text`` other than tab, line breaks and form feeds."""
+    return len(_CONTROLS.findall(text))
+
+
 try:
     from newsml._words import control_count as _control_count
 except ImportError:  # installed without a C compiler
-
-    def _control_count(text: str) -> int:
-        return len(_CONTROLS.findall(text))
+    _control_count = _control_count_py
 _GZIP_MAGIC = b"\x1f\x8b"
 
 

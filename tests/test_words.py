@@ -322,7 +322,9 @@ def test_terms_stay_right_when_the_token_table_is_emptied(monkeypatch):
 
 
 def _char_counts_by_python(text: str) -> tuple[int, int]:
-    return sum(ch.isdigit() for ch in text), sum(not (ch.isalnum() or ch.isspace()) for ch in text)
+    from newsml.preprocess.blocks import _char_counts_py
+
+    return _char_counts_py(text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -351,18 +353,66 @@ def test_known_terms_in_c_are_the_table_s_non_empty_terms_or_none(words, table) 
     assert known_terms(words, table) == expected
 
 
-def test_terms_are_the_same_with_a_cold_and_a_warm_table() -> None:
+def test_terms_are_the_same_with_a_cold_and_a_warm_table(monkeypatch) -> None:
     # The first pass meets every word for the first time (the Python loop),
-    # the second knows them all (the C loop when built): the same terms.
+    # the second knows them all (the C loop): the same terms, and the same
+    # again with the C loop switched off.
+    from newsml.preprocess import words as words_module
+
+    c_module("_words")
+    words_module._term_table.cache_clear()
+    answers = []
+    real = words_module._known_terms
+
+    def spy(words, table):
+        answers.append(real(words, table))
+        return answers[-1]
+
+    monkeypatch.setattr(words_module, "_known_terms", spy)
     text = "Oil prices rose on Tuesday, the ministry's report said; oil traders' bets (and prices) fell."
-    cold = terms(text, stop_words=frozenset({"the", "on", "and"}), stem_words=True)
-    warm = terms(text, stop_words=frozenset({"the", "on", "and"}), stem_words=True)
-    assert cold == warm and cold[:2] == ["oil", "price"]
+    stops = frozenset({"the", "on", "and"})
+    cold = terms(text, stop_words=stops)
+    warm = terms(text, stop_words=stops)
+    assert answers[0] is None and answers[1] == warm  # cold: a new word; warm: all known, from C
+    monkeypatch.setattr(words_module, "_known_terms", None)
+    assert cold == warm == terms(text, stop_words=stops) and cold[:2] == ["oil", "price"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(max_size=40), max_size=6))
-@example(["a\x1cb\u00a0c\u200bd", " \u2003 ", ""])
-def test_split_count_in_c_is_str_split(texts: list[str]) -> None:
-    split_count = c_module("_words").split_count
-    assert split_count(texts) == sum(len(t.split()) for t in texts)
+def test_known_terms_and_term_counts_run_no_code_of_str_subclasses() -> None:
+    known_terms = c_module("_words").known_terms
+    term_counts = c_module("_features").term_counts
+    ran = []
+
+    class Word(str):
+        def __hash__(self):
+            ran.append("hash")
+            return str.__hash__(self)
+
+        def __eq__(self, other):
+            ran.append("eq")
+            return str.__eq__(self, other)
+
+    word = Word("price")
+    ran.clear()
+    assert known_terms(["oil", word, "rose"], {"oil": "oil", "price": "price", "rose": "rose"}) is None
+    with pytest.raises(TypeError):
+        term_counts([["oil"], [word]])
+    assert ran == []  # refused before hashing: no code of the subclass ran
+
+
+def test_known_terms_survives_a_table_key_that_empties_the_words() -> None:
+    # A key whose comparison runs Python code may change the list being read;
+    # the loop reads its length on every pass and holds what it uses.
+    known_terms = c_module("_words").known_terms
+    words = ["price"] * 50
+
+    class Key(str):
+        def __hash__(self):
+            return str.__hash__(self)
+
+        def __eq__(self, other):
+            words.clear()
+            return str.__eq__(self, other)
+
+    result = known_terms(words, {Key("price"): "price"})
+    assert result is None or set(result) <= {"price"}

@@ -22,12 +22,16 @@ import numpy as np
 from newsml.preprocess.rules import is_boilerplate_line, is_caption_line, is_credit_only
 from newsml.preprocess.words import STOP_WORDS
 
+
+def _char_counts_py(text: str) -> tuple[int, int]:
+    """Digits and symbols (neither letter, digit nor white space) of ``text``."""
+    return sum(ch.isdigit() for ch in text), sum(not (ch.isalnum() or ch.isspace()) for ch in text)
+
+
 try:
     from newsml._words import char_counts as _char_counts
 except ImportError:  # installed without a C compiler
-
-    def _char_counts(text: str) -> tuple[int, int]:
-        return sum(ch.isdigit() for ch in text), sum(not (ch.isalnum() or ch.isspace()) for ch in text)
+    _char_counts = _char_counts_py
 
 _WRAP_MIN = 60
 _WRAP_MAX = 80
